@@ -1,0 +1,56 @@
+"""Reads and visibility for the partner network."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_member(self, user: User) -> OrganisationQuerySet:
+        """Organisations in which ``user`` belongs to at least one team."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(teams__memberships__user=user).distinct()
+
+    def managed_by(self, user: User) -> OrganisationQuerySet:
+        """Organisations whose members ``user`` may manage (organisation admins)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            organisationuserobjectpermission__user=user,
+            organisationuserobjectpermission__permission__codename="manage_members",
+        ).distinct()
+
+
+class TeamQuerySet(models.QuerySet):
+    def for_member(self, user: User) -> TeamQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def of_user(self, user: User) -> MembershipQuerySet:
+        return self.filter(user=user).select_related("team__organisation")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def active(self, on=None) -> AgreementQuerySet:
+        """Confirmed, not ended, and valid on ``on`` (today by default)."""
+        day = on or timezone.localdate()
+        return self.filter(
+            confirmed_at__isnull=False,
+            ended_at__isnull=True,
+            valid_from__lte=day,
+        ).filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
+
+    def involving(self, organisation_ids) -> AgreementQuerySet:
+        return self.filter(
+            models.Q(ocmw_id__in=organisation_ids) | models.Q(partner_id__in=organisation_ids)
+        )

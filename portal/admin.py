@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AuditEntry, Invitation, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "language"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "full_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "team", "role", "created_at", "expires_at", "accepted_at"]
+    search_fields = ["email", "team__name", "team__organisation__name"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id", "organisation"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,9 @@
+class ActionRefused(Exception):
+    """A business action cannot be carried out in the current state.
+
+    The message is translated and meant for the person who tried it.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Membership, Team
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(organisation=organisation)
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            from portal.models import User
+
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=())
+    next = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES

@@ -1,0 +1,341 @@
+"""Create (or bring back) the demo world. Safe to run as often as you like."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from partners.grants import rebuild_grants
+from partners.models import Agreement, Membership, Municipality, Organisation, Postcode, Team
+from portal.models import User
+
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - documented demo password
+
+MUNICIPALITIES = {
+    "41002": (
+        "Aalst",
+        "Alost",
+        [
+            ("9300", "Aalst"),
+            ("9308", "Gijzegem"),
+            ("9308", "Hofstade"),
+            ("9310", "Baardegem"),
+            ("9310", "Herdersem"),
+            ("9310", "Meldert"),
+            ("9310", "Moorsel"),
+            ("9320", "Erembodegem"),
+            ("9320", "Nieuwerkerken"),
+        ],
+    ),
+    "42006": (
+        "Dendermonde",
+        "Termonde",
+        [
+            ("9200", "Dendermonde"),
+            ("9200", "Appels"),
+            ("9200", "Baasrode"),
+            ("9200", "Grembergen"),
+            ("9200", "Mespelare"),
+            ("9200", "Oudegem"),
+            ("9200", "Schoonaarde"),
+            ("9200", "Sint-Gillis-bij-Dendermonde"),
+        ],
+    ),
+}
+
+# (organisation name, kind, municipality NIS, street, postcode, description, languages)
+ORGANISATIONS = [
+    (
+        "OCMW Aalst",
+        "ocmw",
+        "41002",
+        "Gasthuisstraat 40",
+        "9300",
+        "Sociaal Huis van Aalst: hulp bij geld, wonen, energie en water.",
+        "nl fr",
+    ),
+    (
+        "Sociaal Huis Dendermonde",
+        "ocmw",
+        "42006",
+        "Oude Vest 8",
+        "9200",
+        "Sociaal Huis van Dendermonde: één adres voor alle hulp.",
+        "nl",
+    ),
+    (
+        "Buurthuis De Brug",
+        "neighbourhood",
+        "41002",
+        "Pontstraat 12",
+        "9300",
+        "Open huis in de wijk: koffie, huiswerkklas en een luisterend oor.",
+        "nl ar tr",
+    ),
+    (
+        "Welzijnsschakel Dendermonde",
+        "welzijnsschakel",
+        "42006",
+        "Kerkstraat 3",
+        "9200",
+        "Vrijwilligers die samen met mensen in armoede werken.",
+        "nl",
+    ),
+    (
+        "Sociale kruidenier 't Winkeltje",
+        "social_grocery",
+        "41002",
+        "Molenstraat 55",
+        "9300",
+        "Betaalbare boodschappen voor wie het moeilijk heeft.",
+        "nl fr",
+    ),
+]
+
+# organisation -> [(team name, flags)]
+TEAMS = {
+    "OCMW Aalst": [
+        (
+            "Onthaal",
+            {
+                "receives_referrals": True,
+                "receives_general": True,
+                "receives_water": True,
+                "receives_energy": True,
+            },
+        ),
+        (
+            "Energie- en watercel",
+            {
+                "receives_referrals": True,
+                "receives_water": True,
+                "receives_energy": True,
+                "handles_arrears": True,
+                "plans_sessions": True,
+            },
+        ),
+        ("Samenlevingsopbouw", {"submits_referrals": True, "plans_sessions": True}),
+        ("Beheer", {}),
+    ],
+    "Sociaal Huis Dendermonde": [
+        (
+            "Onthaal",
+            {
+                "receives_referrals": True,
+                "receives_general": True,
+                "receives_water": True,
+                "receives_energy": True,
+            },
+        ),
+        (
+            "Energie- en watercel",
+            {
+                "receives_referrals": True,
+                "receives_water": True,
+                "receives_energy": True,
+                "handles_arrears": True,
+                "plans_sessions": True,
+            },
+        ),
+        ("Samenlevingsopbouw", {"submits_referrals": True}),
+        ("Beheer", {}),
+    ],
+    "Buurthuis De Brug": [("Medewerkers en vrijwilligers", {"submits_referrals": True})],
+    "Welzijnsschakel Dendermonde": [("Vrijwilligers", {"submits_referrals": True})],
+    "Sociale kruidenier 't Winkeltje": [("Winkelteam", {"submits_referrals": True})],
+}
+
+# e-mail, name, organisation, team, role
+ACCOUNTS = [
+    (
+        "partner@example.org",
+        "Sara Peeters",
+        "Buurthuis De Brug",
+        "Medewerkers en vrijwilligers",
+        "member",
+    ),
+    (
+        "partner.admin@example.org",
+        "Youssef El Amrani",
+        "Buurthuis De Brug",
+        "Medewerkers en vrijwilligers",
+        "admin",
+    ),
+    (
+        "kruidenier@example.org",
+        "Els De Smet",
+        "Sociale kruidenier 't Winkeltje",
+        "Winkelteam",
+        "member",
+    ),
+    (
+        "welzijnsschakel@example.org",
+        "Marc Van Damme",
+        "Welzijnsschakel Dendermonde",
+        "Vrijwilligers",
+        "member",
+    ),
+    ("opbouwwerker@example.org", "Lotte Claes", "OCMW Aalst", "Samenlevingsopbouw", "member"),
+    (
+        "maatschappelijkwerker@example.org",
+        "Nadia Janssens",
+        "OCMW Aalst",
+        "Energie- en watercel",
+        "member",
+    ),
+    ("onthaal@example.org", "Tom Wouters", "OCMW Aalst", "Onthaal", "member"),
+    ("coordinator@example.org", "An Maes", "OCMW Aalst", "Energie- en watercel", "coordinator"),
+    ("admin@example.org", "Koen Verhoeven", "OCMW Aalst", "Beheer", "admin"),
+    (
+        "maatschappelijkwerker.dendermonde@example.org",
+        "Ines Mertens",
+        "Sociaal Huis Dendermonde",
+        "Energie- en watercel",
+        "member",
+    ),
+    (
+        "coordinator.dendermonde@example.org",
+        "Pieter Goossens",
+        "Sociaal Huis Dendermonde",
+        "Energie- en watercel",
+        "coordinator",
+    ),
+]
+PLATFORM_ADMIN = ("platform@example.org", "Platformbeheerder")
+
+# (OCMW, partner, may_refer, may_cohost, may_be_named)
+AGREEMENTS = [
+    ("OCMW Aalst", "Buurthuis De Brug", True, True, True),
+    ("OCMW Aalst", "Sociale kruidenier 't Winkeltje", True, False, False),
+    ("Sociaal Huis Dendermonde", "Welzijnsschakel Dendermonde", True, True, True),
+]
+
+PLATFORM_ADMIN_APPS = ("portal", "partners")
+
+
+class Command(BaseCommand):
+    help = "Create the demo world (organisations, teams, agreements, one account per role)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        postcodes = self._municipalities()
+        organisations = self._organisations(postcodes)
+        teams = self._teams(organisations)
+        self._accounts(teams)
+        self._agreements(organisations)
+        report = rebuild_grants()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo world ready ({len(organisations)} organisations, {len(teams)} teams; "
+                f"grants +{report.added}/-{report.removed}). Password: {DEMO_PASSWORD}"
+            )
+        )
+
+    def _municipalities(self) -> dict[str, Postcode]:
+        postcodes = {}
+        for nis, (name_nl, name_fr, places) in MUNICIPALITIES.items():
+            municipality, _ = Municipality.objects.update_or_create(
+                nis_code=nis,
+                defaults={"name_nl": name_nl, "name_fr": name_fr, "valid_from": date(2019, 1, 1)},
+            )
+            for code, place in places:
+                postcode, _ = Postcode.objects.update_or_create(
+                    code=code, name=place, defaults={"municipality": municipality}
+                )
+                postcodes.setdefault(code, postcode)
+        return postcodes
+
+    def _organisations(self, postcodes) -> dict[str, Organisation]:
+        organisations = {}
+        for name, kind, nis, street, code, description, languages in ORGANISATIONS:
+            slug = name.lower().replace(" ", ".").replace("'", "")
+            organisation, _ = Organisation.objects.update_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "street": street,
+                    "postcode": postcodes[code],
+                    "description": description,
+                    "languages": languages,
+                    "email": f"info@{slug}.example.org",
+                    "phone": "053 00 00 00",
+                    "opening_hours": "ma–vr 9.00–12.00, do 13.30–16.00",
+                },
+            )
+            if kind == "ocmw":
+                organisation.serves.set([Municipality.objects.get(nis_code=nis)])
+            organisations[name] = organisation
+        return organisations
+
+    def _teams(self, organisations) -> dict[tuple[str, str], Team]:
+        teams = {}
+        for org_name, entries in TEAMS.items():
+            organisation = organisations[org_name]
+            for team_name, flags in entries:
+                team = Team.objects.filter(organisation=organisation, name=team_name).first()
+                if team is None:
+                    group = Group.objects.create(name=f"team:{organisation.pk}:{team_name}")
+                    team = Team(organisation=organisation, name=team_name, group=group)
+                for field in (
+                    "submits_referrals",
+                    "receives_referrals",
+                    "receives_water",
+                    "receives_energy",
+                    "receives_general",
+                    "handles_arrears",
+                    "plans_sessions",
+                ):
+                    setattr(team, field, flags.get(field, False))
+                team.save()
+                teams[(org_name, team_name)] = team
+        return teams
+
+    def _accounts(self, teams) -> None:
+        for email, name, org_name, team_name, role in ACCOUNTS:
+            user = self._user(email, name)
+            team = teams[(org_name, team_name)]
+            Membership.objects.update_or_create(user=user, team=team, defaults={"role": role})
+            team.group.user_set.add(user)
+        email, name = PLATFORM_ADMIN
+        admin = self._user(email, name, is_staff=True)
+        group, _ = Group.objects.get_or_create(name="Platformbeheerders")
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=PLATFORM_ADMIN_APPS)
+        )
+        admin.groups.add(group)
+
+    def _user(self, email: str, name: str, *, is_staff: bool = False) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+        user.full_name = name
+        user.is_staff = is_staff
+        user.save(update_fields=["full_name", "is_staff"])
+        return user
+
+    def _agreements(self, organisations) -> None:
+        ocmw_contacts = {
+            "OCMW Aalst": "coordinator@example.org",
+            "Sociaal Huis Dendermonde": "coordinator.dendermonde@example.org",
+        }
+        for ocmw_name, partner_name, refer, cohost, named in AGREEMENTS:
+            ocmw, partner = organisations[ocmw_name], organisations[partner_name]
+            Agreement.objects.update_or_create(
+                ocmw=ocmw,
+                partner=partner,
+                ended_at=None,
+                defaults={
+                    "may_refer": refer,
+                    "may_cohost": cohost,
+                    "may_be_named": named,
+                    "valid_from": date(2026, 1, 1),
+                    "proposed_by": ocmw,
+                    "confirmed_at": timezone.make_aware(timezone.datetime(2026, 1, 15, 10)),
+                    "ocmw_contact": User.objects.get(email=ocmw_contacts[ocmw_name]),
+                    "note": "Samenwerking rond toeleiding naar de LAC water.",
+                },
+            )

@@ -1,0 +1,95 @@
+"""The shared cast of every test: one person per role, in two OCMWs and two partners."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from partners.grants import rebuild_grants
+from partners.models import Membership, Organisation
+from tests.factories import (
+    AgreementFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PostcodeFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def cast(db):
+    """Two OCMWs, their teams, two partners (one with an agreement), and a person per role."""
+    municipality = MunicipalityFactory(nis_code="41002", name_nl="Aalst")
+    postcode = PostcodeFactory(code="9300", name="Aalst", municipality=municipality)
+    other_municipality = MunicipalityFactory(nis_code="42006", name_nl="Dendermonde")
+
+    ocmw = OrganisationFactory(name="OCMW Aalst", kind=Organisation.Kind.OCMW, postcode=postcode)
+    ocmw.serves.set([municipality])
+    other_ocmw = OrganisationFactory(name="Sociaal Huis Dendermonde", kind=Organisation.Kind.OCMW)
+    other_ocmw.serves.set([other_municipality])
+    partner = OrganisationFactory(name="Buurthuis De Brug", postcode=postcode)
+    other_partner = OrganisationFactory(
+        name="Sociale kruidenier", kind=Organisation.Kind.SOCIAL_GROCERY
+    )
+
+    teams = SimpleNamespace(
+        onthaal=TeamFactory(
+            organisation=ocmw, name="Onthaal", receives_referrals=True, receives_general=True
+        ),
+        watercel=TeamFactory(
+            organisation=ocmw,
+            name="Energie- en watercel",
+            receives_referrals=True,
+            receives_water=True,
+            handles_arrears=True,
+            plans_sessions=True,
+        ),
+        opbouw=TeamFactory(organisation=ocmw, name="Samenlevingsopbouw", submits_referrals=True),
+        beheer=TeamFactory(organisation=ocmw, name="Beheer"),
+        other_watercel=TeamFactory(
+            organisation=other_ocmw,
+            name="Energie- en watercel",
+            receives_referrals=True,
+            handles_arrears=True,
+        ),
+        partner=TeamFactory(organisation=partner, name="Vrijwilligers", submits_referrals=True),
+        other_partner=TeamFactory(
+            organisation=other_partner, name="Winkelteam", submits_referrals=True
+        ),
+    )
+    AgreementFactory(ocmw=ocmw, partner=partner, may_refer=True, may_be_named=True)
+
+    def member(team, role=Membership.Role.MEMBER, **user_fields):
+        return MembershipFactory(team=team, role=role, user=UserFactory(**user_fields)).user
+
+    people = SimpleNamespace(
+        partner_worker=member(teams.partner, email="partner@example.org"),
+        partner_admin=member(teams.partner, Membership.Role.ADMIN),
+        other_partner_worker=member(teams.other_partner),
+        internal_worker=member(teams.opbouw, email="opbouw@example.org"),
+        social_worker=member(teams.watercel, email="mw@example.org"),
+        onthaal_worker=member(teams.onthaal),
+        other_social_worker=member(teams.other_watercel),
+        coordinator=member(teams.watercel, Membership.Role.COORDINATOR),
+        org_admin=member(teams.beheer, Membership.Role.ADMIN, email="admin@example.org"),
+        outsider=UserFactory(email="outsider@example.org"),
+        platform_admin=UserFactory(is_staff=True),
+    )
+    rebuild_grants()
+    return SimpleNamespace(
+        ocmw=ocmw,
+        other_ocmw=other_ocmw,
+        partner=partner,
+        other_partner=other_partner,
+        municipality=municipality,
+        teams=teams,
+        **vars(people),
+    )
+
+
+def pytest_sessionstart(session):
+    """Compile the .po files, so tests always see the translations in the tree."""
+    from django.core.management import call_command
+
+    call_command("compilemessages", ignore_patterns=[".venv", "*/site-packages/*"], verbosity=0)

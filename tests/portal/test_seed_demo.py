@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from partners.models import (
+    Agreement,
+    Membership,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    OrganisationUserObjectPermission,
+    Team,
+)
+from portal.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD, PLATFORM_ADMIN
+from portal.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    return (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Team.objects.count(),
+        Membership.objects.count(),
+        Agreement.objects.count(),
+        OrganisationGroupObjectPermission.objects.count(),
+        OrganisationUserObjectPermission.objects.count(),
+    )
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=None)
+    first = _snapshot()
+    call_command("seed_demo")
+    assert _snapshot() == first
+    assert first[1] == 5  # two OCMWs, three partners
+
+
+def test_every_demo_account_logs_in_with_the_documented_password():
+    call_command("seed_demo")
+    for email, *_rest in [*ACCOUNTS, PLATFORM_ADMIN]:
+        assert authenticate(email=email, password=DEMO_PASSWORD) is not None, email
+
+
+def test_demo_world_has_the_teams_the_design_asks_for():
+    call_command("seed_demo")
+    for ocmw in Organisation.objects.filter(kind="ocmw"):
+        teams = {t.name: t for t in ocmw.teams.all()}
+        assert teams["Onthaal"].receives_referrals
+        assert teams["Energie- en watercel"].handles_arrears
+        assert not teams["Samenlevingsopbouw"].handles_arrears
+    assert Agreement.objects.active().count() == 3
+
+
+def test_demo_platform_admin_is_staff_but_not_superuser():
+    call_command("seed_demo")
+    admin = User.objects.get(email=PLATFORM_ADMIN[0])
+    assert admin.is_staff
+    assert not admin.is_superuser
