@@ -10,7 +10,7 @@ everything and reports what it had to change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -36,9 +36,12 @@ ARREARS_PERMS = ("view_arrears", "change_arrears")
 class SyncReport:
     added: int = 0
     removed: int = 0
+    changes: list[str] = field(default_factory=list)
 
     def __add__(self, other: SyncReport) -> SyncReport:
-        return SyncReport(self.added + other.added, self.removed + other.removed)
+        return SyncReport(
+            self.added + other.added, self.removed + other.removed, self.changes + other.changes
+        )
 
     @property
     def changed(self) -> bool:
@@ -72,11 +75,14 @@ def expected_team_grants(team: Team) -> set[Grant]:
 
 def expected_user_grants(user_id: int) -> set[Grant]:
     grants: set[Grant] = set()
-    memberships = Membership.objects.filter(user_id=user_id).select_related("team")
+    memberships = Membership.objects.filter(user_id=user_id).select_related("team__organisation")
     for membership in memberships:
         org_id = membership.team.organisation_id
         if membership.role == Membership.Role.ADMIN:
             grants.add(("organisation", "manage_members", org_id))
+            if membership.team.organisation.is_partner:
+                # Small partner organisations rarely have a separate coordinator.
+                grants.add(("organisation", "manage_agreements", org_id))
         elif membership.role == Membership.Role.COORDINATOR:
             grants.add(("organisation", "manage_agreements", org_id))
             if membership.team.plans_sessions:
@@ -133,7 +139,15 @@ def _sync(holder_field: str, holder_id: int, expected: set[Grant]) -> SyncReport
             )
             for perm, obj_id in missing
         )
-        report += SyncReport(added=len(missing), removed=len(stale))
+        changes = [
+            f"- {holder_field} {holder_id}: {perm} on {model_name} {obj_id}"
+            for (perm, obj_id), pk in current.items()
+            if pk in stale
+        ] + [
+            f"+ {holder_field} {holder_id}: {perm} on {model_name} {obj_id}"
+            for perm, obj_id in missing
+        ]
+        report += SyncReport(added=len(missing), removed=len(stale), changes=changes)
     return report
 
 

@@ -67,6 +67,41 @@ class Postcode(models.Model):
         return f"{self.code} {self.name}"
 
 
+class Offer(models.TextChoices):
+    """What an organisation offers its visitors (directory filter)."""
+
+    ACCOMPANY = "accompany", _("Comes along to appointments")
+    PAPERWORK = "paperwork", _("Help with letters and forms")
+    VENUE = "venue", _("Room for information sessions")
+    FOOD = "food", _("Food and groceries")
+    MEETING = "meeting", _("A place to meet people")
+    LANGUAGE = "language", _("Help in other languages")
+    DIGITAL = "digital", _("Help with computers and phones")
+    ENERGY = "energy", _("Advice on saving water and energy")
+
+
+class Language(models.TextChoices):
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    EN = "en", _("English")
+    DE = "de", _("German")
+    AR = "ar", _("Arabic")
+    TR = "tr", _("Turkish")
+    RO = "ro", _("Romanian")
+    PL = "pl", _("Polish")
+    RU = "ru", _("Russian")
+    UK = "uk", _("Ukrainian")
+    ES = "es", _("Spanish")
+    PT = "pt", _("Portuguese")
+    FA = "fa", _("Persian")
+    PS = "ps", _("Pashto")
+    TI = "ti", _("Tigrinya")
+    SO = "so", _("Somali")
+    BG = "bg", _("Bulgarian")
+    SK = "sk", _("Slovak")
+    IT = "it", _("Italian")
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         OCMW = "ocmw", _("OCMW / Sociaal Huis")
@@ -112,6 +147,12 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Language codes separated by spaces, e.g. 'nl fr ar'."),
     )
+    offers = models.CharField(
+        _("what it offers"),
+        max_length=200,
+        blank=True,
+        help_text=_("Offer codes separated by spaces."),
+    )
     accessibility = models.TextField(_("accessibility"), blank=True)
     description = models.TextField(_("short public description"), blank=True)
     serves = models.ManyToManyField(
@@ -124,6 +165,8 @@ class Organisation(models.Model):
     mfa_required = models.BooleanField(_("two-step login required for all members"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit: a form sent with an older version is refused, not merged.
+    version = models.PositiveIntegerField(default=1)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -142,6 +185,20 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language_list(self) -> list[str]:
+        return self.languages.split()
+
+    @property
+    def language_labels(self) -> list[str]:
+        labels = dict(Language.choices)
+        return [str(labels.get(code, code)) for code in self.languages.split()]
+
+    @property
+    def offer_labels(self) -> list[str]:
+        labels = dict(Offer.choices)
+        return [str(labels[code]) for code in self.offers.split() if code in labels]
 
     @property
     def is_ocmw(self) -> bool:
@@ -193,6 +250,7 @@ class Team(models.Model):
     plans_sessions = models.BooleanField(_("plans information sessions"), default=False)
     capacity_per_worker = models.PositiveSmallIntegerField(_("open cases per worker"), default=25)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = TeamQuerySet.as_manager()
 
@@ -207,6 +265,15 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        reasons = [
+            (self.receives_water, _("water bills")),
+            (self.receives_energy, _("energy")),
+            (self.receives_general, _("other questions")),
+        ]
+        return [str(label) for holds, label in reasons if holds]
 
     def clean(self) -> None:
         if self.handles_arrears and not self.organisation.is_ocmw:

@@ -12,6 +12,36 @@ if TYPE_CHECKING:
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> OrganisationQuerySet:
+        """The directory: every logged-in person sees every organisation's public profile."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.all()
+
+    def search(self, text: str) -> OrganisationQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(description__icontains=text)
+            | models.Q(postcode__name__icontains=text)
+            | models.Q(postcode__code=text)
+        )
+
+    def in_municipality(self, municipality_id: int) -> OrganisationQuerySet:
+        """Organisations located in, or (for an OCMW) serving, a municipality."""
+        served = self.model.serves.through.objects.filter(
+            organisation_id=models.OuterRef("pk"), municipality_id=municipality_id
+        )
+        return self.filter(
+            models.Q(postcode__municipality_id=municipality_id) | models.Exists(served)
+        )
+
+    def with_word(self, field: str, code: str) -> OrganisationQuerySet:
+        """Match one code in a space-separated field (languages, offers)."""
+        return self.filter(**{f"{field}__regex": rf"(^| ){code}( |$)"})
+
     def for_member(self, user: User) -> OrganisationQuerySet:
         """Organisations in which ``user`` belongs to at least one team."""
         if not user.is_authenticated:
@@ -49,6 +79,14 @@ class AgreementQuerySet(models.QuerySet):
             ended_at__isnull=True,
             valid_from__lte=day,
         ).filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day))
+
+    def visible_to(self, user: User) -> AgreementQuerySet:
+        """Agreements of the organisations a person belongs to, in any state."""
+        if not user.is_authenticated:
+            return self.none()
+        from partners.models import Organisation
+
+        return self.involving(Organisation.objects.for_member(user).values("pk"))
 
     def involving(self, organisation_ids) -> AgreementQuerySet:
         return self.filter(

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.grants import sync_team_grants, sync_user_grants
-from partners.models import Membership, Organisation, Team
-from partners.permissions import can_manage_members
+from partners.models import Agreement, Membership, Organisation, Team
+from partners.permissions import can_manage_agreements, can_manage_members
 from portal import audit
 from portal.exceptions import ActionRefused
 
@@ -123,3 +124,208 @@ def remove_membership(membership: Membership, *, actor) -> None:
     membership.delete()
     team.group.user_set.remove(user)
     sync_user_grants([user.pk])
+
+
+def _refuse_stale(current_version: int, sent_version: int) -> None:
+    if current_version != sent_version:
+        raise ActionRefused(
+            _(
+                "Someone else changed this in the meantime. "
+                "Reload the page to see their changes, then try again."
+            )
+        )
+
+
+ORGANISATION_PROFILE_FIELDS = (
+    "name",
+    "street",
+    "postcode",
+    "email",
+    "phone",
+    "website",
+    "opening_hours",
+    "languages",
+    "offers",
+    "accessibility",
+    "description",
+)
+
+
+@transaction.atomic
+def update_organisation(
+    organisation: Organisation, *, actor, version: int, changes: dict
+) -> Organisation:
+    """Edit the public profile. An edit based on an older version is refused."""
+    if not can_manage_members(actor, organisation):
+        raise PermissionDenied
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _refuse_stale(locked.version, version)
+    changed = {
+        name: value
+        for name, value in changes.items()
+        if name in ORGANISATION_PROFILE_FIELDS and getattr(locked, name) != value
+    }
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    audit.record(
+        "organisation.updated",
+        locked,
+        actor=actor,
+        organisation=locked,
+        data={"fields": sorted(changed)},
+    )
+    return locked
+
+
+TEAM_SETTING_FIELDS = (
+    "name",
+    "submits_referrals",
+    "receives_referrals",
+    "receives_water",
+    "receives_energy",
+    "receives_general",
+    "plans_sessions",
+    "capacity_per_worker",
+)
+
+
+@transaction.atomic
+def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
+    """Change a team's name and flags. Arrears handling is not among them: only a
+    platform admin sets it, so no organisation admin can open arrears to a team."""
+    if not can_manage_members(actor, team.organisation):
+        raise PermissionDenied
+    locked = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
+    _refuse_stale(locked.version, version)
+    if "handles_arrears" in changes:
+        raise PermissionDenied
+    new_name = changes.get("name", locked.name)
+    if (
+        new_name != locked.name
+        and Team.objects.filter(organisation=locked.organisation, name__iexact=new_name)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ActionRefused(_("This organisation already has a team with that name."))
+    changed = {
+        name: value
+        for name, value in changes.items()
+        if name in TEAM_SETTING_FIELDS and getattr(locked, name) != value
+    }
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version"])
+    sync_team_grants([locked])
+    sync_user_grants(locked.memberships.values_list("user_id", flat=True))
+    audit.record(
+        "team.updated",
+        locked,
+        actor=actor,
+        organisation=locked.organisation,
+        data={"fields": sorted(changed)},
+    )
+    return locked
+
+
+def _sync_agreement_grants(agreement: Agreement) -> None:
+    sync_team_grants(
+        Team.objects.filter(organisation=agreement.partner).select_related("organisation")
+    )
+
+
+@transaction.atomic
+def propose_agreement(
+    proposer: Organisation,
+    other: Organisation,
+    *,
+    actor,
+    may_refer: bool,
+    may_cohost: bool,
+    may_be_named: bool,
+    valid_from,
+    valid_until=None,
+    note: str = "",
+) -> Agreement:
+    """One side proposes; the agreement only counts once the other side confirms."""
+    if not can_manage_agreements(actor, proposer):
+        raise PermissionDenied
+    if proposer.is_ocmw == other.is_ocmw or not (proposer.is_ocmw or proposer.is_partner):
+        raise ActionRefused(_("An agreement is always between an OCMW and a partner."))
+    if not (other.is_ocmw or other.is_partner):
+        raise ActionRefused(_("An agreement is always between an OCMW and a partner."))
+    ocmw, partner = (proposer, other) if proposer.is_ocmw else (other, proposer)
+    if valid_until is not None and valid_until < valid_from:
+        raise ActionRefused(_("The end date comes before the start date."))
+    if Agreement.objects.filter(ocmw=ocmw, partner=partner, ended_at__isnull=True).exists():
+        raise ActionRefused(
+            _("There already is an agreement between these organisations. End it first.")
+        )
+    agreement = Agreement.objects.create(
+        ocmw=ocmw,
+        partner=partner,
+        may_refer=may_refer,
+        may_cohost=may_cohost,
+        may_be_named=may_be_named,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        note=note,
+        proposed_by=proposer,
+        ocmw_contact=actor if proposer.is_ocmw else None,
+        partner_contact=actor if proposer.is_partner else None,
+    )
+    audit.record("agreement.proposed", agreement, actor=actor, organisation=proposer)
+    return agreement
+
+
+@transaction.atomic
+def confirm_agreement(agreement: Agreement, *, actor) -> Agreement:
+    """The side that did not propose confirms; from then on the grants follow."""
+    agreement = (
+        Agreement.objects.select_for_update().select_related("ocmw", "partner").get(pk=agreement.pk)
+    )
+    other = agreement.other_side(agreement.proposed_by)
+    if not can_manage_agreements(actor, other):
+        raise PermissionDenied
+    if agreement.status != "proposed":
+        raise ActionRefused(_("Only a proposed agreement can be confirmed."))
+    agreement.confirmed_at = timezone.now()
+    agreement.confirmed_by = actor
+    if other.is_ocmw:
+        agreement.ocmw_contact = agreement.ocmw_contact or actor
+    else:
+        agreement.partner_contact = agreement.partner_contact or actor
+    agreement.version += 1
+    agreement.save(
+        update_fields=["confirmed_at", "confirmed_by", "ocmw_contact", "partner_contact", "version"]
+    )
+    _sync_agreement_grants(agreement)
+    audit.record("agreement.confirmed", agreement, actor=actor, organisation=other)
+    return agreement
+
+
+@transaction.atomic
+def end_agreement(agreement: Agreement, *, actor, reason: str = "") -> Agreement:
+    """Either side ends it (or withdraws a proposal); the right to refer goes at once."""
+    agreement = (
+        Agreement.objects.select_for_update().select_related("ocmw", "partner").get(pk=agreement.pk)
+    )
+    side = next(
+        (org for org in (agreement.ocmw, agreement.partner) if can_manage_agreements(actor, org)),
+        None,
+    )
+    if side is None:
+        raise PermissionDenied
+    if agreement.ended_at is not None:
+        raise ActionRefused(_("This agreement has already ended."))
+    agreement.ended_at = timezone.now()
+    agreement.ended_by = actor
+    agreement.version += 1
+    agreement.save(update_fields=["ended_at", "ended_by", "version"])
+    _sync_agreement_grants(agreement)
+    audit.record(
+        "agreement.ended", agreement, actor=actor, organisation=side, data={"reason": reason}
+    )
+    return agreement

@@ -2,17 +2,35 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners import services
-from partners.access import get_managed_organisation_or_404
-from partners.models import Membership
+from partners.access import (
+    get_agreement_or_404,
+    get_agreement_organisation_or_404,
+    get_managed_organisation_or_404,
+    get_managed_team_or_404,
+    get_visible_organisation_or_404,
+)
+from partners.filters import OrganisationFilter
+from partners.forms import (
+    AgreementProposalForm,
+    EndAgreementForm,
+    OrganisationProfileForm,
+    TeamForm,
+)
+from partners.models import Agreement, Membership, Organisation
+from partners.permissions import can_manage_agreements, can_manage_members
 from portal import services as account_services
 from portal.exceptions import ActionRefused
 from portal.forms import InvitationForm
 from portal.models import Invitation
+from portal.pagination import page_of
+
+DIRECTORY_PAGE_SIZE = 20
 
 
 @login_required
@@ -98,3 +116,189 @@ def revoke_invitation(request, pk: int, invitation_pk: int):
     else:
         messages.success(request, _("The invitation was revoked."))
     return redirect("members", pk=organisation.pk)
+
+
+@login_required
+def directory(request):
+    filterset = OrganisationFilter(
+        request.GET,
+        queryset=Organisation.objects.visible_to(request.user)
+        .select_related("postcode")
+        .order_by("name", "pk"),
+    )
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = page_of(queryset, request.GET.get("page"), size=DIRECTORY_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "partners/_directory_results.html" if request.htmx else "partners/directory.html"
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    organisation = get_visible_organisation_or_404(request.user, pk)
+    receiving_teams = organisation.teams.filter(receives_referrals=True).order_by("name")
+    agreements = (
+        Agreement.objects.active()
+        .involving([organisation.pk])
+        .select_related("ocmw", "partner")
+        .order_by("ocmw__name", "partner__name")
+    )
+    return render(
+        request,
+        "partners/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "receiving_teams": receiving_teams,
+            "agreements": agreements,
+            "served": organisation.serves.order_by("name_nl") if organisation.is_ocmw else [],
+            "can_edit": can_manage_members(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = get_managed_organisation_or_404(request.user, pk)
+    form = OrganisationProfileForm(
+        request.POST or None, instance=organisation, initial={"version": organisation.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.update_organisation(
+                organisation, actor=request.user, version=version, changes=data
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The profile was saved."))
+            return redirect("organisation_detail", pk=organisation.pk)
+    return render(
+        request, "partners/organisation_edit.html", {"organisation": organisation, "form": form}
+    )
+
+
+@login_required
+def teams(request, pk: int):
+    organisation = get_managed_organisation_or_404(request.user, pk)
+    form = TeamForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            team = services.create_team(organisation, actor=request.user, **data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The team %(name)s was created.") % {"name": team.name})
+            return redirect("teams", pk=organisation.pk)
+    team_list = organisation.teams.annotate(member_count=Count("memberships")).order_by("name")
+    return render(
+        request,
+        "partners/teams.html",
+        {"organisation": organisation, "teams": team_list, "form": form},
+    )
+
+
+@login_required
+def team_edit(request, pk: int, team_pk: int):
+    organisation = get_managed_organisation_or_404(request.user, pk)
+    team = get_managed_team_or_404(request.user, organisation, team_pk)
+    form = TeamForm(request.POST or None, instance=team, initial={"version": team.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            services.update_team(team, actor=request.user, version=version, changes=data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The team was saved."))
+            return redirect("teams", pk=organisation.pk)
+    return render(
+        request,
+        "partners/team_edit.html",
+        {"organisation": organisation, "team": team, "form": form},
+    )
+
+
+@login_required
+def agreements(request):
+    own = [org for org in request.roles.organisations if org.is_ocmw or org.is_partner]
+    agreement_list = (
+        Agreement.objects.visible_to(request.user)
+        .select_related("ocmw", "partner", "proposed_by")
+        .order_by("ended_at", "-proposed_at")
+    )
+    managed = [org for org in own if can_manage_agreements(request.user, org)]
+    return render(
+        request,
+        "partners/agreements.html",
+        {
+            "agreements": agreement_list,
+            "managed": managed,
+            "managed_ids": {org.pk for org in managed},
+        },
+    )
+
+
+@login_required
+def agreement_propose(request, pk: int):
+    proposer = get_agreement_organisation_or_404(request.user, pk)
+    form = AgreementProposalForm(request.POST or None, proposer=proposer)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        other = data.pop("other")
+        try:
+            services.propose_agreement(proposer, other, actor=request.user, **data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Your proposal was sent to %(name)s. It counts once they confirm it.")
+                % {"name": other.name},
+            )
+            return redirect("agreements")
+    return render(
+        request, "partners/agreement_propose.html", {"organisation": proposer, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def agreement_confirm(request, agreement_pk: int):
+    agreement = get_agreement_or_404(request.user, agreement_pk)
+    try:
+        services.confirm_agreement(agreement, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The agreement is confirmed and active."))
+    return redirect("agreements")
+
+
+@login_required
+def agreement_end(request, agreement_pk: int):
+    agreement = get_agreement_or_404(request.user, agreement_pk)
+    if not any(
+        can_manage_agreements(request.user, org) for org in (agreement.ocmw, agreement.partner)
+    ):
+        raise PermissionDenied
+    form = EndAgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_agreement(
+                agreement, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ActionRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The agreement has ended."))
+        return redirect("agreements")
+    return render(request, "partners/agreement_end.html", {"agreement": agreement, "form": form})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -111,6 +112,8 @@ def accept_invitation(
         account = User.objects.create_user(
             invitation.email, password, full_name=full_name or invitation.full_name
         )
+        # The link reached this address, so it is verified (allauth's MFA requires that).
+        EmailAddress.objects.create(user=account, email=account.email, primary=True, verified=True)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = account
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -13,5 +13,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("partners.urls")),
+    path("api/v1/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

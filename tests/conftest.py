@@ -17,6 +17,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing with the real algorithm costs ~0.3 s per user; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db):
     """Two OCMWs, their teams, two partners (one with an agreement), and a person per role."""

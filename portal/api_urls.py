@@ -1,0 +1,21 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.routers import SimpleRouter
+
+from partners import api as partners_api
+from portal.api import api_root
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organisations", partners_api.OrganisationViewSet, basename="organisation")
+router.register("teams", partners_api.TeamViewSet, basename="team")
+router.register("memberships", partners_api.MembershipViewSet, basename="membership")
+router.register("agreements", partners_api.AgreementViewSet, basename="agreement")
+
+urlpatterns = [
+    path("", api_root, name="root"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]
