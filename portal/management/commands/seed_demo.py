@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import io
+import importlib.util
 from datetime import date
 
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -14,38 +18,6 @@ from partners.models import Agreement, Membership, Municipality, Organisation, P
 from portal.models import User
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - documented demo password
-
-MUNICIPALITIES = {
-    "41002": (
-        "Aalst",
-        "Alost",
-        [
-            ("9300", "Aalst"),
-            ("9308", "Gijzegem"),
-            ("9308", "Hofstade"),
-            ("9310", "Baardegem"),
-            ("9310", "Herdersem"),
-            ("9310", "Meldert"),
-            ("9310", "Moorsel"),
-            ("9320", "Erembodegem"),
-            ("9320", "Nieuwerkerken"),
-        ],
-    ),
-    "42006": (
-        "Dendermonde",
-        "Termonde",
-        [
-            ("9200", "Dendermonde"),
-            ("9200", "Appels"),
-            ("9200", "Baasrode"),
-            ("9200", "Grembergen"),
-            ("9200", "Mespelare"),
-            ("9200", "Oudegem"),
-            ("9200", "Schoonaarde"),
-            ("9200", "Sint-Gillis-bij-Dendermonde"),
-        ],
-    ),
-}
 
 # (organisation name, kind, municipality NIS, street, postcode, description, languages)
 ORGANISATIONS = [
@@ -228,6 +200,10 @@ class Command(BaseCommand):
         self._accounts(teams)
         self._agreements(organisations)
         report = rebuild_grants()
+        # Each app adds its own demo data (referrals, sessions...) in <app>/demo.py.
+        for app in ("referrals", "training"):
+            if importlib.util.find_spec(f"{app}.demo") is not None:
+                importlib.import_module(f"{app}.demo").seed(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world ready ({len(organisations)} organisations, {len(teams)} teams; "
@@ -236,17 +212,16 @@ class Command(BaseCommand):
         )
 
     def _municipalities(self) -> dict[str, Postcode]:
-        postcodes = {}
-        for nis, (name_nl, name_fr, places) in MUNICIPALITIES.items():
-            municipality, _ = Municipality.objects.update_or_create(
-                nis_code=nis,
-                defaults={"name_nl": name_nl, "name_fr": name_fr, "valid_from": date(2019, 1, 1)},
-            )
-            for code, place in places:
-                postcode, _ = Postcode.objects.update_or_create(
-                    code=code, name=place, defaults={"municipality": municipality}
-                )
-                postcodes.setdefault(code, postcode)
+        """Load the real municipalities and postcodes; return the demo's postcodes by code."""
+        call_command("load_municipalities", stdout=io.StringIO())
+        wanted = {code for *_, code, _d, _l in ORGANISATIONS}
+        postcodes: dict[str, Postcode] = {}
+        for postcode in Postcode.objects.filter(code__in=wanted).select_related("municipality"):
+            # Prefer the place that carries the municipality's own name (9200 Dendermonde).
+            if postcode.name == postcode.municipality.name_nl:
+                postcodes[postcode.code] = postcode
+            else:
+                postcodes.setdefault(postcode.code, postcode)
         return postcodes
 
     def _organisations(self, postcodes) -> dict[str, Organisation]:
