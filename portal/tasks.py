@@ -22,3 +22,24 @@ def send_invitation_email(invitation_id: int, link: str) -> None:
         subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
         body = render_to_string("portal/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])
+
+
+@task
+def send_notification_emails(notification_ids: list[int]) -> None:
+    """One short e-mail per notification: the text, the reference and the link."""
+    from django.conf import settings as conf
+    from django.core.mail import send_mass_mail
+
+    from portal.models import Notification
+
+    base = conf.PORTAL_BASE_URL.rstrip("/")
+    messages = []
+    for notification in Notification.objects.filter(pk__in=notification_ids).select_related(
+        "recipient"
+    ):
+        with translation.override(notification.recipient.language):
+            context = {"notification": notification, "base_url": base}
+            subject = render_to_string("portal/email/notification_subject.txt", context).strip()
+            body = render_to_string("portal/email/notification_body.txt", context)
+        messages.append((subject, body, None, [notification.recipient.email]))
+    send_mass_mail(messages, fail_silently=False)

@@ -12,7 +12,9 @@ urlpatterns = [
     path("invitations/<str:token>/", views.accept_invitation, name="invitation_accept"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", views.notifications, name="notifications"),
     path("", include("partners.urls")),
+    path("", include("training.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,8 @@ from partners.models import Agreement
 from portal import services
 from portal.exceptions import ActionRefused
 from portal.forms import AcceptInvitationForm, LanguageForm
+from portal.models import Notification
+from portal.pagination import page_of
 
 
 def home(request):
@@ -97,3 +100,14 @@ def set_language(request):
             secure=request.is_secure(),
         )
     return response
+
+
+@login_required
+def notifications(request):
+    """The person's notifications, newest first; opening the page marks them read."""
+    queryset = Notification.objects.for_user(request.user)
+    page = page_of(queryset, request.GET.get("page"), size=30)
+    unread_ids = [n.pk for n in page.items if n.read_at is None]
+    if unread_ids:
+        Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+    return render(request, "portal/notifications.html", {"page": page})
