@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", views.notifications, name="notifications"),
     path("", include("partners.urls")),
+    path("", include("referrals.urls")),
     path("", include("training.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("admin/", admin.site.urls),

@@ -48,6 +48,7 @@ def cast(db):
             name="Energie- en watercel",
             receives_referrals=True,
             receives_water=True,
+            receives_energy=True,
             handles_arrears=True,
             plans_sessions=True,
         ),
@@ -89,6 +90,10 @@ def cast(db):
         partner=partner,
         other_partner=other_partner,
         municipality=municipality,
+        postcode=postcode,
+        other_postcode=PostcodeFactory(
+            code="9200", name="Dendermonde", municipality=other_municipality
+        ),
         teams=teams,
         **vars(people),
     )

@@ -21,7 +21,7 @@ def test_wrong_password_says_so_in_dutch_and_keeps_the_email(cast, client):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "niet juist" in page
+    assert "klopt niet" in page
     assert 'value="partner@example.org"' in page
 
 

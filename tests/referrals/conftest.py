@@ -1,0 +1,68 @@
+import pytest
+
+from referrals import services
+from referrals.models import Consent
+
+
+def client_data(cast, **changes):
+    data = {
+        "full_name": "Maria Janssens",
+        "street": "Stationsstraat 1",
+        "postcode": cast.postcode,
+        "phone": "0470 12 34 56",
+        "email": "",
+        "language": "nl",
+        "interpreter_needed": False,
+        "preferred_channel": "phone",
+        "preferred_times": "voormiddag",
+        "voicemail_allowed": False,
+        "closed_envelope": True,
+        "trusted_person": "",
+    }
+    data.update(changes)
+    return data
+
+
+def referral_data(**changes):
+    data = {
+        "reason": "water",
+        "description": "Heeft een brief van de watermaatschappij gekregen.",
+        "lac_letter_received": True,
+        "lac_session_date": None,
+        "supply_limited": False,
+        "offers_to_accompany": True,
+        "accompany_availability": "dinsdagnamiddag",
+        "contact_via": "direct",
+    }
+    data.update(changes)
+    return data
+
+
+CONSENT = {
+    "share_details": True,
+    "ocmw_may_contact": True,
+    "feedback": Consent.Feedback.STATUS,
+    "method": Consent.Method.SPOKEN,
+    "given_by": "Maria Janssens",
+}
+
+
+@pytest.fixture
+def make_referral(cast):
+    def make(*, actor=None, team=None, submit=True, consent=CONSENT, client=None, **referral):
+        return services.create_referral(
+            actor=actor or cast.partner_worker,
+            team=team or cast.teams.partner,
+            client=client or client_data(cast),
+            referral=referral_data(**referral),
+            consent=consent,
+            submit=submit,
+        )
+
+    return make
+
+
+@pytest.fixture
+def referral(make_referral):
+    """A submitted water referral from the partner to OCMW Aalst's energie- en watercel."""
+    return make_referral()
