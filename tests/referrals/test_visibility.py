@@ -101,8 +101,10 @@ def test_appointment_place_is_shown_to_a_partner_who_offered_to_come(cast, clien
         r = make_referral(offers_to_accompany=offers,
                           accompany_availability="maandag" if offers else "")  # fmt: skip
         r = services.acknowledge_referral(r, actor=cast.social_worker, version=r.version)
-        services.plan_appointment(r, actor=cast.social_worker, version=r.version,
-                                  at=timezone.now() + timedelta(days=2), place="Loket 7")  # fmt: skip
+        at = timezone.now() + timedelta(days=2)
+        services.plan_appointment(
+            r, actor=cast.social_worker, version=r.version, at=at, place="Loket 7"
+        )
         client.force_login(cast.partner_worker)
         page = client.get(reverse("referral_detail", args=[r.pk])).content.decode()
         assert ("Loket 7" in page) is expected

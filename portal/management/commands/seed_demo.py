@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import io
 import importlib.util
+import io
 from datetime import date
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -290,6 +291,10 @@ class Command(BaseCommand):
         user.full_name = name
         user.is_staff = is_staff
         user.save(update_fields=["full_name", "is_staff"])
+        # Verified, like an accepted invitation: allauth asks for it before two-step login.
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         return user
 
     def _agreements(self, organisations) -> None:
