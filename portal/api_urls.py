@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from partners import api as partners_api
 from portal.api import api_root
+from referrals import api as referrals_api
 
 app_name = "api"
 
@@ -12,6 +13,7 @@ router.register("organisations", partners_api.OrganisationViewSet, basename="org
 router.register("teams", partners_api.TeamViewSet, basename="team")
 router.register("memberships", partners_api.MembershipViewSet, basename="membership")
 router.register("agreements", partners_api.AgreementViewSet, basename="agreement")
+router.register("referrals", referrals_api.ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("", api_root, name="root"),

@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralReasonEnum": "referrals.models.Referral.Reason",
+        "RefusalReasonEnum": "referrals.models.Referral.RefusalReason",
+    },
 }
 
 LANGUAGE_CODE = "nl"

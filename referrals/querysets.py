@@ -14,7 +14,9 @@ def team_ids_of(user: User) -> list[int]:
     """The teams a person is in: one small query, then plain id lists in SQL."""
     from partners.models import Membership
 
-    return list(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+    return list(
+        Membership.objects.filter(user=user).order_by().values_list("team_id", flat=True)
+    )
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -63,5 +65,10 @@ class ReferralQuerySet(models.QuerySet):
         return list(personal.union(shared))
 
     def for_lists(self) -> ReferralQuerySet:
-        return self.select_related("client__postcode", "referring_team__organisation",
-                                   "receiving_team", "assigned_to")  # fmt: skip
+        return self.select_related(
+            "client__postcode",
+            "referring_team__organisation",
+            "receiving_team",
+            "receiving_ocmw",
+            "assigned_to",
+        )
