@@ -14,9 +14,7 @@ def team_ids_of(user: User) -> list[int]:
     """The teams a person is in: one small query, then plain id lists in SQL."""
     from partners.models import Membership
 
-    return list(
-        Membership.objects.filter(user=user).order_by().values_list("team_id", flat=True)
-    )
+    return list(Membership.objects.filter(user=user).order_by().values_list("team_id", flat=True))
 
 
 class ReferralQuerySet(models.QuerySet):

@@ -281,3 +281,33 @@ def referral_action(request, pk: int, action: str):
 def _receiver_forms() -> set[str]:
     return {"acknowledge", "assign", "record_contact", "plan_appointment", "close", "refuse",
             "transfer", "message"}  # fmt: skip
+
+
+@login_required
+def figures(request):
+    """Referral figures for coordinators, for their own organisation only."""
+    from django.utils import timezone
+
+    from referrals.figures import default_period, organisations_for_figures, referral_figures
+
+    organisations = organisations_for_figures(request.user)
+    if not organisations:
+        raise PermissionDenied
+    chosen = next(
+        (o for o in organisations if str(o.pk) == request.GET.get("organisation")),
+        organisations[0],
+    )
+    start, end = default_period(timezone.localdate())
+    return render(
+        request,
+        "referrals/figures.html",
+        {
+            "organisations": organisations,
+            "organisation": chosen,
+            "figures": referral_figures(chosen, start=start, end=end),
+            "start": start,
+            "end": end,
+            "status_labels": dict(Referral.Status.choices),
+            "outcome_labels": dict(Referral.Outcome.choices),
+        },
+    )
