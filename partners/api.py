@@ -37,10 +37,23 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "kind", "kind_label", "street", "postcode", "place", "email",
-            "phone", "website", "opening_hours", "languages", "offers", "accessibility",
-            "description", "version",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "street",
+            "postcode",
+            "place",
+            "email",
+            "phone",
+            "website",
+            "opening_hours",
+            "languages",
+            "offers",
+            "accessibility",
+            "description",
+            "version",
+        ]
 
     def get_offers(self, obj) -> list[str]:
         return obj.offers.split()
@@ -51,8 +64,14 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", *TEAM_SETTING_FIELDS[1:], "handles_arrears", "member_count",
-                  "version"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            *TEAM_SETTING_FIELDS[1:],
+            "handles_arrears",
+            "member_count",
+            "version",
+        ]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -73,10 +92,24 @@ class AgreementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Agreement
         fields = [
-            "id", "ocmw", "ocmw_name", "partner", "partner_name", "may_refer", "may_cohost",
-            "may_be_named", "valid_from", "valid_until", "status", "proposed_by", "proposed_at",
-            "confirmed_at", "ended_at", "note", "version",
-        ]  # fmt: skip
+            "id",
+            "ocmw",
+            "ocmw_name",
+            "partner",
+            "partner_name",
+            "may_refer",
+            "may_cohost",
+            "may_be_named",
+            "valid_from",
+            "valid_until",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "confirmed_at",
+            "ended_at",
+            "note",
+            "version",
+        ]
 
 
 # Input serializers ----------------------------------------------------------
@@ -194,10 +227,13 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
                 base_url=request.build_absolute_uri("/"),
             )
             return Response(
-                {"invitation": invitation.pk, "email": invitation.email,
-                 "expires_at": invitation.expires_at},
+                {
+                    "invitation": invitation.pk,
+                    "email": invitation.email,
+                    "expires_at": invitation.expires_at,
+                },
                 status=status.HTTP_202_ACCEPTED,
-            )  # fmt: skip
+            )
         memberships = (
             Membership.objects.filter(team__organisation=organisation)
             .select_related("user")

@@ -40,6 +40,11 @@ class Roles:
         return self._any(lambda m: m.team.receives_referrals or m.team.handles_arrears)
 
     @property
+    def is_arrears_worker(self) -> bool:
+        """A member of an OCMW team that handles arrears (cases, LAC sessions)."""
+        return self._any(lambda m: m.team.handles_arrears and m.team.organisation.is_ocmw)
+
+    @property
     def is_coordinator(self) -> bool:
         return self._any(lambda m: m.role == Membership.Role.COORDINATOR)
 

@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReferralReasonEnum": "referrals.models.Referral.Reason",
         "RefusalReasonEnum": "referrals.models.Referral.RefusalReason",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "CaseStatusEnum": "referrals.models.Case.Status",
+        "LacSessionStatusEnum": "referrals.models.LacSession.Status",
+        "PaymentPlanStatusEnum": "referrals.models.PaymentPlan.Status",
     },
 }
 
@@ -255,4 +259,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # A line per task run is noise; failures are still logged.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }

@@ -34,7 +34,15 @@ def dashboard(request):
         if organisation_ids
         else []
     )
-    return render(request, "portal/dashboard.html", {"agreements": agreements})
+    countdown = []
+    if roles.is_arrears_worker:
+        from referrals.cases import next_session_countdown
+        from referrals.querysets import arrears_ocmw_ids
+
+        countdown = next_session_countdown(arrears_ocmw_ids(request.user))
+    return render(
+        request, "portal/dashboard.html", {"agreements": agreements, "countdown": countdown}
+    )
 
 
 def accept_invitation(request, token: str):

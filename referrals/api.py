@@ -46,8 +46,18 @@ class SentReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "reference", "client_name", "reason", "ocmw", "team", "status",
-                  "created_at", "submitted_at", "version"]  # fmt: skip
+        fields = [
+            "id",
+            "reference",
+            "client_name",
+            "reason",
+            "ocmw",
+            "team",
+            "status",
+            "created_at",
+            "submitted_at",
+            "version",
+        ]
 
     @staticmethod
     def feedback(obj: Referral) -> bool:
@@ -67,8 +77,15 @@ class SentReferralDetailSerializer(SentReferralSerializer):
     messages = serializers.SerializerMethodField()
 
     class Meta(SentReferralSerializer.Meta):
-        fields = [*SentReferralSerializer.Meta.fields, "acknowledged_at", "first_contact_at",
-                  "closed_at", "outcome", "appointment", "messages"]  # fmt: skip
+        fields = [
+            *SentReferralSerializer.Meta.fields,
+            "acknowledged_at",
+            "first_contact_at",
+            "closed_at",
+            "outcome",
+            "appointment",
+            "messages",
+        ]
 
     def _if_feedback(self, obj, value):
         return value if self.feedback(obj) else None
@@ -125,8 +142,16 @@ class ClientSerializer(serializers.Serializer):
 class ConsentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consent
-        fields = ["share_details", "ocmw_may_contact", "feedback", "method", "given_by",
-                  "given_at", "text_version", "withdrawn_at"]  # fmt: skip
+        fields = [
+            "share_details",
+            "ocmw_may_contact",
+            "feedback",
+            "method",
+            "given_by",
+            "given_at",
+            "text_version",
+            "withdrawn_at",
+        ]
 
 
 class ReceivedReferralSerializer(serializers.ModelSerializer):
@@ -137,12 +162,32 @@ class ReceivedReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "reference", "client", "referrer", "reason", "status", "urgent",
-                  "lac_letter_received", "lac_session_date", "supply_limited", "description",
-                  "offers_to_accompany", "accompany_availability", "contact_via", "assigned_to",
-                  "appointment_at", "appointment_place", "outcome", "refusal_reason",
-                  "submitted_at", "acknowledged_at", "first_contact_at", "closed_at",
-                  "version"]  # fmt: skip
+        fields = [
+            "id",
+            "reference",
+            "client",
+            "referrer",
+            "reason",
+            "status",
+            "urgent",
+            "lac_letter_received",
+            "lac_session_date",
+            "supply_limited",
+            "description",
+            "offers_to_accompany",
+            "accompany_availability",
+            "contact_via",
+            "assigned_to",
+            "appointment_at",
+            "appointment_place",
+            "outcome",
+            "refusal_reason",
+            "submitted_at",
+            "acknowledged_at",
+            "first_contact_at",
+            "closed_at",
+            "version",
+        ]
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -175,12 +220,14 @@ class ClientInputSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=8, default="nl")
     interpreter_needed = serializers.BooleanField(default=False)
     preferred_channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
-    preferred_times = serializers.CharField(max_length=200, required=False, default="",
-                                            allow_blank=True)  # fmt: skip
+    preferred_times = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
     voicemail_allowed = serializers.BooleanField(default=False)
     closed_envelope = serializers.BooleanField(default=False)
-    trusted_person = serializers.CharField(max_length=200, required=False, default="",
-                                           allow_blank=True)  # fmt: skip
+    trusted_person = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
 
 
 class ConsentInputSerializer(serializers.Serializer):
@@ -202,8 +249,9 @@ class ReferralInputSerializer(serializers.Serializer):
     lac_session_date = serializers.DateField(required=False, allow_null=True, default=None)
     supply_limited = serializers.BooleanField(default=False)
     offers_to_accompany = serializers.BooleanField(default=False)
-    accompany_availability = serializers.CharField(max_length=200, required=False, default="",
-                                                   allow_blank=True)  # fmt: skip
+    accompany_availability = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
     contact_via = serializers.ChoiceField(choices=Referral.ContactVia.choices, default="direct")
 
 
@@ -310,9 +358,13 @@ class ReferralViewSet(viewsets.GenericViewSet):
             raise NotFound
         client, consent, submit = fields.pop("client"), fields.pop("consent"), fields.pop("submit")
         referral = services.create_referral(
-            actor=request.user, team=team, client=client, referral=fields, consent=consent,
+            actor=request.user,
+            team=team,
+            client=client,
+            referral=fields,
+            consent=consent,
             submit=submit,
-        )  # fmt: skip
+        )
         return Response(SentReferralDetailSerializer(referral).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, pk, input_class, call):
@@ -325,14 +377,22 @@ class ReferralViewSet(viewsets.GenericViewSet):
     @extend_schema(request=VersionInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._act(request, pk, VersionInput, lambda r, d: services.submit_referral(
-            r, actor=request.user, version=d["version"]))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            VersionInput,
+            lambda r, d: services.submit_referral(r, actor=request.user, version=d["version"]),
+        )
 
     @extend_schema(request=VersionInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        return self._act(request, pk, VersionInput, lambda r, d: services.acknowledge_referral(
-            r, actor=request.user, version=d["version"]))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            VersionInput,
+            lambda r, d: services.acknowledge_referral(r, actor=request.user, version=d["version"]),
+        )
 
     @extend_schema(request=AssignInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -341,34 +401,51 @@ class ReferralViewSet(viewsets.GenericViewSet):
             worker = User.objects.filter(pk=d["worker"]).first()
             if worker is None:
                 raise NotFound
-            services.assign_referral(referral, actor=request.user, worker=worker,
-                                     version=d["version"])  # fmt: skip
+            services.assign_referral(
+                referral, actor=request.user, worker=worker, version=d["version"]
+            )
 
         return self._act(request, pk, AssignInput, call)
 
     @extend_schema(request=ContactInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def contact(self, request, pk=None):
-        return self._act(request, pk, ContactInput, lambda r, d: services.record_contact(
-            r, actor=request.user, **d))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            ContactInput,
+            lambda r, d: services.record_contact(r, actor=request.user, **d),
+        )
 
     @extend_schema(request=AppointmentInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def appointment(self, request, pk=None):
-        return self._act(request, pk, AppointmentInput, lambda r, d: services.plan_appointment(
-            r, actor=request.user, **d))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            AppointmentInput,
+            lambda r, d: services.plan_appointment(r, actor=request.user, **d),
+        )
 
     @extend_schema(request=CloseInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._act(request, pk, CloseInput, lambda r, d: services.close_referral(
-            r, actor=request.user, **d))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            CloseInput,
+            lambda r, d: services.close_referral(r, actor=request.user, **d),
+        )
 
     @extend_schema(request=RefuseInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        return self._act(request, pk, RefuseInput, lambda r, d: services.refuse_referral(
-            r, actor=request.user, **d))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            RefuseInput,
+            lambda r, d: services.refuse_referral(r, actor=request.user, **d),
+        )
 
     @extend_schema(request=TransferInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -377,16 +454,25 @@ class ReferralViewSet(viewsets.GenericViewSet):
             team = Team.objects.select_related("organisation").filter(pk=d["to_team"]).first()
             if team is None:
                 raise NotFound
-            services.transfer_referral(referral, actor=request.user, version=d["version"],
-                                       to_team=team, message=d["message"])  # fmt: skip
+            services.transfer_referral(
+                referral,
+                actor=request.user,
+                version=d["version"],
+                to_team=team,
+                message=d["message"],
+            )
 
         return self._act(request, pk, TransferInput, call)
 
     @extend_schema(request=WithdrawInput, responses=SentReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._act(request, pk, WithdrawInput, lambda r, d: services.withdraw_referral(
-            r, actor=request.user, **d))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            WithdrawInput,
+            lambda r, d: services.withdraw_referral(r, actor=request.user, **d),
+        )
 
     @extend_schema(request=None, responses=SentReferralDetailSerializer)
     @action(detail=True, methods=["post"], url_path="withdraw-consent")
@@ -398,5 +484,9 @@ class ReferralViewSet(viewsets.GenericViewSet):
     @extend_schema(request=MessageInput, responses=ReceivedReferralDetailSerializer)
     @action(detail=True, methods=["post"])
     def messages(self, request, pk=None):
-        return self._act(request, pk, MessageInput, lambda r, d: services.post_message(
-            r, actor=request.user, **d))  # fmt: skip
+        return self._act(
+            request,
+            pk,
+            MessageInput,
+            lambda r, d: services.post_message(r, actor=request.user, **d),
+        )

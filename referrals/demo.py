@@ -55,12 +55,44 @@ REFERRALS = [
 
 
 def seed(stdout) -> None:
-    """Create the demo referrals once; a second run changes nothing."""
-    if Referral.objects.filter(client__full_name="Fatima Amrani").exists():
+    """Create the demo referrals once, then a coming LAC session per demo OCMW
+    with the water company's list imported; a second run changes nothing."""
+    if not Referral.objects.filter(client__full_name="Fatima Amrani").exists():
+        for name, street, code, email, reason, steps in REFERRALS:
+            _make(name, street, code, email, reason, steps)
+        stdout.write(f"  {len(REFERRALS)} demo referrals\n")
+    for ocmw_name, filename, coordinator in LAC_LISTS:
+        _lac_session(ocmw_name, filename, coordinator, stdout)
+
+
+LAC_LISTS = [
+    ("OCMW Aalst", "lac-list-aalst.csv", "coordinator@example.org"),
+    ("Sociaal Huis Dendermonde", "lac-list-dendermonde.csv", "coordinator.dendermonde@example.org"),
+]
+
+
+def _lac_session(ocmw_name: str, filename: str, email: str, stdout) -> None:
+    from pathlib import Path
+
+    from partners.models import Organisation
+    from referrals import cases, lac_import
+    from referrals.models import LacSession
+
+    ocmw = Organisation.objects.get(name=ocmw_name)
+    actor = User.objects.get(email=email)
+    if LacSession.objects.filter(ocmw=ocmw, imports__status="imported").exists():
         return
-    for name, street, code, email, reason, steps in REFERRALS:
-        _make(name, street, code, email, reason, steps)
-    stdout.write(f"  {len(REFERRALS)} demo referrals")
+    session = LacSession.objects.filter(ocmw=ocmw, status="planned").first()
+    if session is None:
+        session = cases.plan_lac_session(
+            ocmw, actor=actor, on=timezone.localdate() + timedelta(days=12)
+        )
+    raw = (Path(__file__).parent / "data" / filename).read_bytes()
+    upload, _plan = lac_import.start_import(
+        ocmw=ocmw, session=session, actor=actor, filename=filename, raw=raw
+    )
+    summary = lac_import.apply(upload, actor=actor)
+    stdout.write(f"  LAC list {filename}: {summary}\n")
 
 
 def _make(name, street, code, email, reason, steps) -> Referral:
@@ -103,22 +135,26 @@ def _make(name, street, code, email, reason, steps) -> Referral:
         if step == "acknowledge":
             services.acknowledge_referral(referral, actor=worker, version=v)
         elif step == "assign":
-            services.assign_referral(referral, actor=coordinator or worker, worker=worker,
-                                     version=v)  # fmt: skip
+            services.assign_referral(
+                referral, actor=coordinator or worker, worker=worker, version=v
+            )
         elif step == "record_contact":
-            services.record_contact(referral, actor=worker, version=v,
-                                    message="Telefonisch bereikt.", share=True)  # fmt: skip
+            services.record_contact(
+                referral, actor=worker, version=v, message="Telefonisch bereikt.", share=True
+            )
         elif step == "plan_appointment":
             services.plan_appointment(
-                referral, actor=worker, version=v,
-                at=timezone.now() + timedelta(days=5), place="Sociaal Huis, loket 3",
+                referral,
+                actor=worker,
+                version=v,
+                at=timezone.now() + timedelta(days=5),
+                place="Sociaal Huis, loket 3",
                 message="Afspraak op het Sociaal Huis.",
-            )  # fmt: skip
+            )
         elif step == "close":
             services.close_referral(referral, actor=worker, version=v, outcome="helped")
         elif step == "refuse":
-            services.refuse_referral(referral, actor=worker, version=v,
-                                     reason="already_known")  # fmt: skip
+            services.refuse_referral(referral, actor=worker, version=v, reason="already_known")
         elif step == "withdraw":
             services.withdraw_referral(referral, actor=actor, version=v)
         elif step == "expire":

@@ -25,10 +25,19 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = [
-            "full_name", "street", "postcode", "phone", "email", "language",
-            "interpreter_needed", "preferred_channel", "preferred_times", "voicemail_allowed",
-            "closed_envelope", "trusted_person",
-        ]  # fmt: skip
+            "full_name",
+            "street",
+            "postcode",
+            "phone",
+            "email",
+            "language",
+            "interpreter_needed",
+            "preferred_channel",
+            "preferred_times",
+            "voicemail_allowed",
+            "closed_envelope",
+            "trusted_person",
+        ]
         widgets = {"language": forms.Select(choices=[])}
 
     def __init__(self, *args, **kwargs):
@@ -50,9 +59,15 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
-            "reason", "description", "lac_letter_received", "lac_session_date",
-            "supply_limited", "offers_to_accompany", "accompany_availability", "contact_via",
-        ]  # fmt: skip
+            "reason",
+            "description",
+            "lac_letter_received",
+            "lac_session_date",
+            "supply_limited",
+            "offers_to_accompany",
+            "accompany_availability",
+            "contact_via",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "lac_session_date": DATE}
 
     def __init__(self, *args, teams, **kwargs):
@@ -86,9 +101,10 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
     )
     method = forms.ChoiceField(
-        label=_("How did the client agree?"), choices=Consent.Method.choices,
+        label=_("How did the client agree?"),
+        choices=Consent.Method.choices,
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     given_by = forms.CharField(label=_("Who agreed?"), max_length=150)
 
     def cleaned_for_submit(self) -> dict | None:
@@ -96,8 +112,10 @@ class ConsentForm(forms.Form):
         data = self.cleaned_data
         if not (data.get("share_details") or data.get("ocmw_may_contact")):
             return None
-        return {k: data[k] for k in ("share_details", "ocmw_may_contact", "feedback", "method",
-                                     "given_by")}  # fmt: skip
+        return {
+            k: data[k]
+            for k in ("share_details", "ocmw_may_contact", "feedback", "method", "given_by")
+        }
 
 
 class VersionForm(forms.Form):
@@ -112,9 +130,10 @@ class MessageMixin(forms.Form):
 
 class ContactForm(VersionForm, MessageMixin):
     share = forms.BooleanField(
-        label=_("The partner may read this message"), required=False,
+        label=_("The partner may read this message"),
+        required=False,
         help_text=_("Never write case notes or financial details for the partner."),
-    )  # fmt: skip
+    )
 
 
 class AppointmentForm(VersionForm, MessageMixin):

@@ -7,7 +7,10 @@ from partners.permissions import can_refer_to
 from referrals.models import Referral
 
 __all__ = [
+    "can_change_arrears",
+    "can_manage_lac",
     "can_refer_to",
+    "can_view_arrears",
     "coordinates_receiving_team",
     "is_receiver",
     "is_referrer",
@@ -43,3 +46,27 @@ def referrer_sees_status(referral: Referral) -> bool:
     """Feedback to the referrer stops when the client withdraws consent or wants none."""
     consent = getattr(referral, "consent", None)
     return consent is not None and consent.allows_feedback
+
+
+def _owning_ocmw(obj):
+    """The OCMW itself, or the OCMW that owns a case, LAC session or import."""
+    from partners.models import Organisation
+
+    return obj if isinstance(obj, Organisation) else obj.ocmw
+
+
+def can_view_arrears(user, obj) -> bool:
+    """Members of the owning OCMW's arrears-handling teams, and nobody else.
+
+    ``obj`` is a case, a LAC session or the OCMW itself.
+    """
+    return user.is_authenticated and user.has_perm("partners.view_arrears", _owning_ocmw(obj))
+
+
+def can_change_arrears(user, obj) -> bool:
+    return user.is_authenticated and user.has_perm("partners.change_arrears", _owning_ocmw(obj))
+
+
+def can_manage_lac(user, ocmw) -> bool:
+    """Planning LAC sessions and importing LAC lists is arrears work."""
+    return user.is_authenticated and user.has_perm("partners.change_arrears", ocmw)

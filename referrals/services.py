@@ -20,6 +20,7 @@ from portal.exceptions import ActionRefused
 from portal.models import User
 from portal.notifications import notify
 from referrals import routing
+from referrals.cases import link_referral
 from referrals.models import OPEN_STATUSES, Client, Consent, Referral, TimelineEntry
 from referrals.permissions import (
     can_refer_to,
@@ -222,6 +223,8 @@ def _submit(referral: Referral, *, actor: User) -> Referral:
             )
         )
     _move(referral, actor=actor, action="submit", fields={"submitted_at": timezone.now()})
+    # A client already known at this OCMW (e.g. on the LAC list) joins that case.
+    link_referral(referral)
     _tell_receivers(
         referral,
         _("New referral %(ref)s for your team.") % {"ref": referral.reference},
@@ -459,9 +462,12 @@ def withdraw_referral(
     referral = _lock(referral, version, "withdraw")
     was_submitted = referral.status != S.DRAFT
     _move(
-        referral, actor=actor, action="withdraw", message=message,
+        referral,
+        actor=actor,
+        action="withdraw",
+        message=message,
         fields={"closed_at": timezone.now()},
-    )  # fmt: skip
+    )
     if was_submitted:
         _tell_receivers(
             referral, _("Referral %(ref)s was withdrawn.") % {"ref": referral.reference}
@@ -517,9 +523,12 @@ def post_message(
         raise PermissionDenied
     shared = visible_to_referrer or not receiver
     entry = TimelineEntry.objects.create(
-        referral=referral, actor=actor, action="message", message=text,
+        referral=referral,
+        actor=actor,
+        action="message",
+        message=text,
         visible_to_referrer=shared,
-    )  # fmt: skip
+    )
     audit.record("referral.message", referral, actor=actor, organisation=referral.receiving_ocmw)
     if receiver and shared:
         _tell_referrer(
@@ -569,14 +578,17 @@ def process_deadlines(*, now: datetime | None = None) -> dict[str, int]:
         if age >= policy.expire_after_days:
             _move(referral, actor=None, action="expire", fields={"closed_at": now})
             _tell_receivers(
-                referral, _("Referral %(ref)s expired: nobody took it on.")
-                % {"ref": referral.reference},
-            )  # fmt: skip
+                referral,
+                _("Referral %(ref)s expired: nobody took it on.") % {"ref": referral.reference},
+            )
             _tell_referrer(
                 referral,
-                _("Referral %(ref)s expired: the OCMW did not react in time. "
-                  "Please contact the OCMW.") % {"ref": referral.reference},
-            )  # fmt: skip
+                _(
+                    "Referral %(ref)s expired: the OCMW did not react in time. "
+                    "Please contact the OCMW."
+                )
+                % {"ref": referral.reference},
+            )
             counts["expired"] += 1
         elif age >= policy.escalate_after_days and referral.escalated_at is None:
             coordinators = _team_members(referral.receiving_team_id, role="coordinator")

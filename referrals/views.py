@@ -83,9 +83,13 @@ def inbox(request):
     return render(
         request,
         "referrals/inbox.html",
-        {"page": page, "params": params, "reasons": Referral.Reason.choices,
-         "query": query.urlencode()},
-    )  # fmt: skip
+        {
+            "page": page,
+            "params": params,
+            "reasons": Referral.Reason.choices,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -279,8 +283,16 @@ def referral_action(request, pk: int, action: str):
 
 
 def _receiver_forms() -> set[str]:
-    return {"acknowledge", "assign", "record_contact", "plan_appointment", "close", "refuse",
-            "transfer", "message"}  # fmt: skip
+    return {
+        "acknowledge",
+        "assign",
+        "record_contact",
+        "plan_appointment",
+        "close",
+        "refuse",
+        "transfer",
+        "message",
+    }
 
 
 @login_required

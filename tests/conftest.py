@@ -101,6 +101,11 @@ def cast(db):
 
 def pytest_sessionstart(session):
     """Compile the .po files, so tests always see the translations in the tree."""
+    from pathlib import Path
+
     from django.core.management import call_command
+    from django.utils.translation.reloader import translation_file_changed
 
     call_command("compilemessages", ignore_patterns=[".venv", "*/site-packages/*"], verbosity=0)
+    # Catalogues read before the .mo files existed are cached empty: forget them.
+    translation_file_changed(sender=None, file_path=Path("compiled.mo"))

@@ -56,8 +56,9 @@ def test_second_open_agreement_for_the_same_pair_is_refused(cast, client):
     assert Agreement.objects.filter(partner=cast.partner).count() == 1
 
 
-@pytest.mark.parametrize(("person", "status"), [("social_worker", 403), ("outsider", 404),
-                                                ("partner_admin", 404)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("person", "status"), [("social_worker", 403), ("outsider", 404), ("partner_admin", 404)]
+)
 def test_who_may_not_propose_for_the_ocmw(cast, client, person, status):
     client.force_login(getattr(cast, person))
     assert _propose(client, cast.ocmw, cast.other_partner).status_code == status

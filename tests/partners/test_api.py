@@ -35,9 +35,10 @@ def test_profile_update_through_api_refuses_stale_versions(cast, client):
 def test_profile_update_refused_sides(cast, client, person, status):
     client.force_login(getattr(cast, person))
     response = client.patch(
-        f"{API}/organisations/{cast.partner.pk}/", {"version": 1, "phone": "0"},
+        f"{API}/organisations/{cast.partner.pk}/",
+        {"version": 1, "phone": "0"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == status
 
 
@@ -75,8 +76,9 @@ def test_team_create_and_arrears_flag_refused(cast, client):
     client.force_login(cast.org_admin)
     created = client.post(
         f"{API}/organisations/{cast.ocmw.pk}/teams/",
-        {"name": "Nazorg", "receives_referrals": True}, content_type="application/json",
-    )  # fmt: skip
+        {"name": "Nazorg", "receives_referrals": True},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     team = Team.objects.get(name="Nazorg")
     refused = client.patch(
@@ -98,8 +100,9 @@ def test_agreement_lifecycle_through_api(cast, client):
     pk = proposed.json()["id"]
     own_confirm = client.post(f"{API}/agreements/{pk}/confirm/")
     assert own_confirm.status_code == 403
-    ended = client.post(f"{API}/agreements/{pk}/end/", {"reason": "vergissing"},
-                        content_type="application/json")  # fmt: skip
+    ended = client.post(
+        f"{API}/agreements/{pk}/end/", {"reason": "vergissing"}, content_type="application/json"
+    )
     assert ended.json()["status"] == "ended"
     assert Agreement.objects.get(pk=pk).ended_at is not None
 

@@ -78,9 +78,12 @@ def test_admin_creates_a_team_and_its_group(cast, client):
     client.force_login(cast.org_admin)
     response = client.post(
         reverse("teams", args=[cast.ocmw.pk]),
-        {"new-name": "Schuldbemiddeling", "new-receives_referrals": "on",
-         "new-capacity_per_worker": 20},
-    )  # fmt: skip
+        {
+            "new-name": "Schuldbemiddeling",
+            "new-receives_referrals": "on",
+            "new-capacity_per_worker": 20,
+        },
+    )
     assert response.status_code == 302
     team = Team.objects.get(name="Schuldbemiddeling")
     assert team.group is not None

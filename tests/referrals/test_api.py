@@ -9,13 +9,22 @@ API = "/api/v1/referrals"
 def _payload(cast, **changes):
     data = {
         "team": cast.teams.partner.pk,
-        "client": {"full_name": "Maria Janssens", "street": "Stationsstraat 1",
-                   "postcode": cast.postcode.pk, "phone": "0470 12 34 56"},
-        "consent": {"share_details": True, "ocmw_may_contact": True, "feedback": "status",
-                    "method": "spoken", "given_by": "Maria Janssens"},
+        "client": {
+            "full_name": "Maria Janssens",
+            "street": "Stationsstraat 1",
+            "postcode": cast.postcode.pk,
+            "phone": "0470 12 34 56",
+        },
+        "consent": {
+            "share_details": True,
+            "ocmw_may_contact": True,
+            "feedback": "status",
+            "method": "spoken",
+            "given_by": "Maria Janssens",
+        },
         "reason": "water",
         "description": "Brief ontvangen.",
-    }  # fmt: skip
+    }
     data.update(changes)
     return data
 
@@ -58,36 +67,53 @@ def test_receiver_sees_the_full_referral_and_the_referrer_does_not(cast, client,
     assert "client" not in sent and "timeline" not in sent and "description" not in sent
 
 
-@pytest.mark.parametrize("person", ["other_partner_worker", "other_social_worker",
-                                    "internal_worker", "org_admin", "outsider"])  # fmt: skip
+@pytest.mark.parametrize(
+    "person",
+    ["other_partner_worker", "other_social_worker", "internal_worker", "org_admin", "outsider"],
+)
 def test_others_get_404_in_the_api(cast, client, referral, person):
     client.force_login(getattr(cast, person))
     assert client.get(f"{API}/{referral.pk}/").status_code == 404
-    response = client.post(f"{API}/{referral.pk}/acknowledge/", {"version": referral.version},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"{API}/{referral.pk}/acknowledge/",
+        {"version": referral.version},
+        content_type="application/json",
+    )
     assert response.status_code == 404
     assert client.get(f"{API}/inbox/").json()["results"] == []
 
 
 def test_lifecycle_through_the_api_with_version_conflicts(cast, client, referral):
     client.force_login(cast.social_worker)
-    ack = client.post(f"{API}/{referral.pk}/acknowledge/", {"version": referral.version},
-                      content_type="application/json")  # fmt: skip
+    ack = client.post(
+        f"{API}/{referral.pk}/acknowledge/",
+        {"version": referral.version},
+        content_type="application/json",
+    )
     assert ack.status_code == 200
     assert ack.json()["status"] == "acknowledged"
-    stale = client.post(f"{API}/{referral.pk}/close/", {"version": referral.version,
-                        "outcome": "helped"}, content_type="application/json")  # fmt: skip
+    stale = client.post(
+        f"{API}/{referral.pk}/close/",
+        {"version": referral.version, "outcome": "helped"},
+        content_type="application/json",
+    )
     assert stale.status_code == 409
     fresh = ack.json()["version"]
-    closed = client.post(f"{API}/{referral.pk}/close/", {"version": fresh, "outcome": "helped"},
-                         content_type="application/json")  # fmt: skip
+    closed = client.post(
+        f"{API}/{referral.pk}/close/",
+        {"version": fresh, "outcome": "helped"},
+        content_type="application/json",
+    )
     assert closed.json()["status"] == "closed"
 
 
 def test_partner_cannot_use_ocmw_actions(cast, client, referral):
     client.force_login(cast.partner_worker)
-    response = client.post(f"{API}/{referral.pk}/acknowledge/", {"version": referral.version},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"{API}/{referral.pk}/acknowledge/",
+        {"version": referral.version},
+        content_type="application/json",
+    )
     assert response.status_code == 403
 
 

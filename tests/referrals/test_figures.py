@@ -17,12 +17,14 @@ def test_figures_count_times_and_outcomes(cast, make_referral):
         submitted = timezone.now() - timedelta(hours=hours)
         Referral.objects.filter(pk=referral.pk).update(submitted_at=submitted)
         referral.refresh_from_db()
-        r = services.acknowledge_referral(referral, actor=cast.social_worker,
-                                          version=referral.version)  # fmt: skip
+        r = services.acknowledge_referral(
+            referral, actor=cast.social_worker, version=referral.version
+        )
         services.close_referral(r, actor=cast.social_worker, version=r.version, outcome="helped")
     today = timezone.localdate()
-    figures = referral_figures(cast.ocmw, start=today - timedelta(days=30),
-                               end=today + timedelta(days=1))  # fmt: skip
+    figures = referral_figures(
+        cast.ocmw, start=today - timedelta(days=30), end=today + timedelta(days=1)
+    )
     assert figures["total"] == 3
     assert figures["outcomes"] == {"helped": 2}
     assert figures["to_acknowledge"].count == 2

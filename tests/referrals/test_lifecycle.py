@@ -20,21 +20,31 @@ def _ack(referral, actor):
 def test_full_closed_loop(cast, referral):
     r = _ack(referral, cast.social_worker)
     assert r.status == S.ACKNOWLEDGED
-    r = services.assign_referral(r, actor=cast.coordinator, worker=cast.social_worker,
-                                 version=r.version)  # fmt: skip
+    r = services.assign_referral(
+        r, actor=cast.coordinator, worker=cast.social_worker, version=r.version
+    )
     r = services.record_contact(r, actor=cast.social_worker, version=r.version, message="Gebeld")
     assert r.status == S.CONTACT_MADE
     at = timezone.now() + timedelta(days=3)
-    r = services.plan_appointment(r, actor=cast.social_worker, version=r.version, at=at,
-                                  place="Sociaal Huis, loket 3")  # fmt: skip
+    r = services.plan_appointment(
+        r, actor=cast.social_worker, version=r.version, at=at, place="Sociaal Huis, loket 3"
+    )
     assert r.status == S.APPOINTMENT
     r = services.close_referral(r, actor=cast.social_worker, version=r.version, outcome="helped")
     assert r.status == S.CLOSED
     assert r.closed_at is not None
     actions = list(r.timeline.values_list("action", flat=True))
     # The private contact note is its own entry, hidden from the referrer.
-    assert actions == ["create", "submit", "acknowledge", "assign", "record_contact", "message",
-                       "plan_appointment", "close"]  # fmt: skip
+    assert actions == [
+        "create",
+        "submit",
+        "acknowledge",
+        "assign",
+        "record_contact",
+        "message",
+        "plan_appointment",
+        "close",
+    ]
     # The referrer heard of every status step.
     assert Notification.objects.filter(recipient=cast.partner_worker).count() == 4
 
@@ -69,23 +79,33 @@ IMPOSSIBLE = [
 def _call(action, referral, cast):
     v = referral.version
     calls = {
-        "acknowledge": lambda: services.acknowledge_referral(referral, actor=cast.social_worker,
-                                                             version=v),
-        "record_contact": lambda: services.record_contact(referral, actor=cast.social_worker,
-                                                          version=v),
+        "acknowledge": lambda: services.acknowledge_referral(
+            referral, actor=cast.social_worker, version=v
+        ),
+        "record_contact": lambda: services.record_contact(
+            referral, actor=cast.social_worker, version=v
+        ),
         "plan_appointment": lambda: services.plan_appointment(
-            referral, actor=cast.social_worker, version=v,
-            at=timezone.now() + timedelta(days=1), place="x"),
-        "close": lambda: services.close_referral(referral, actor=cast.social_worker, version=v,
-                                                 outcome="helped"),
-        "refuse": lambda: services.refuse_referral(referral, actor=cast.social_worker, version=v,
-                                                   reason="not_our_service"),
-        "transfer": lambda: services.transfer_referral(referral, actor=cast.social_worker,
-                                                       version=v, to_team=cast.teams.onthaal),
-        "withdraw": lambda: services.withdraw_referral(referral, actor=cast.partner_worker,
-                                                       version=v),
+            referral,
+            actor=cast.social_worker,
+            version=v,
+            at=timezone.now() + timedelta(days=1),
+            place="x",
+        ),
+        "close": lambda: services.close_referral(
+            referral, actor=cast.social_worker, version=v, outcome="helped"
+        ),
+        "refuse": lambda: services.refuse_referral(
+            referral, actor=cast.social_worker, version=v, reason="not_our_service"
+        ),
+        "transfer": lambda: services.transfer_referral(
+            referral, actor=cast.social_worker, version=v, to_team=cast.teams.onthaal
+        ),
+        "withdraw": lambda: services.withdraw_referral(
+            referral, actor=cast.partner_worker, version=v
+        ),
         "submit": lambda: services.submit_referral(referral, actor=cast.partner_worker, version=v),
-    }  # fmt: skip
+    }
     return calls[action]()
 
 
@@ -111,14 +131,24 @@ def test_second_writer_gets_a_conflict_and_nothing_is_lost(cast, referral):
     stale_version = referral.version
     _ack(referral, cast.social_worker)
     with pytest.raises(ActionRefused, match="iemand anders"):
-        services.refuse_referral(referral, actor=cast.coordinator, version=stale_version,
-                                 reason="not_our_service")  # fmt: skip
+        services.refuse_referral(
+            referral, actor=cast.coordinator, version=stale_version, reason="not_our_service"
+        )
     referral.refresh_from_db()
     assert referral.status == S.ACKNOWLEDGED
 
 
-@pytest.mark.parametrize("person", ["partner_worker", "other_social_worker", "onthaal_worker",
-                                    "internal_worker", "org_admin", "outsider"])  # fmt: skip
+@pytest.mark.parametrize(
+    "person",
+    [
+        "partner_worker",
+        "other_social_worker",
+        "onthaal_worker",
+        "internal_worker",
+        "org_admin",
+        "outsider",
+    ],
+)
 def test_only_the_receiving_team_works_the_referral(cast, referral, person):
     with pytest.raises(PermissionDenied):
         _ack(referral, getattr(cast, person))
@@ -127,29 +157,37 @@ def test_only_the_receiving_team_works_the_referral(cast, referral, person):
 def test_only_the_coordinator_assigns_others(cast, referral):
     r = _ack(referral, cast.social_worker)
     with pytest.raises(PermissionDenied):
-        services.assign_referral(r, actor=cast.social_worker, worker=cast.coordinator,
-                                 version=r.version)  # fmt: skip
+        services.assign_referral(
+            r, actor=cast.social_worker, worker=cast.coordinator, version=r.version
+        )
     # A worker may take an unassigned referral themselves.
-    r = services.assign_referral(r, actor=cast.social_worker, worker=cast.social_worker,
-                                 version=r.version)  # fmt: skip
+    r = services.assign_referral(
+        r, actor=cast.social_worker, worker=cast.social_worker, version=r.version
+    )
     assert r.assigned_to == cast.social_worker
 
 
 def test_assignee_must_be_in_the_receiving_team(cast, referral):
     with pytest.raises(ActionRefused):
-        services.assign_referral(referral, actor=cast.coordinator, worker=cast.onthaal_worker,
-                                 version=referral.version)  # fmt: skip
+        services.assign_referral(
+            referral, actor=cast.coordinator, worker=cast.onthaal_worker, version=referral.version
+        )
 
 
 def test_not_our_area_must_be_a_transfer(cast, referral):
     with pytest.raises(ActionRefused, match="door"):
-        services.refuse_referral(referral, actor=cast.social_worker, version=referral.version,
-                                 reason="not_our_area")  # fmt: skip
+        services.refuse_referral(
+            referral, actor=cast.social_worker, version=referral.version, reason="not_our_area"
+        )
 
 
 def test_transfer_moves_visibility_to_the_new_team(cast, referral):
-    services.transfer_referral(referral, actor=cast.social_worker, version=referral.version,
-                               to_team=cast.teams.other_watercel)  # fmt: skip
+    services.transfer_referral(
+        referral,
+        actor=cast.social_worker,
+        version=referral.version,
+        to_team=cast.teams.other_watercel,
+    )
     assert Referral.objects.visible_to(cast.other_social_worker).filter(pk=referral.pk).exists()
     assert not Referral.objects.visible_to(cast.social_worker).filter(pk=referral.pk).exists()
     assert Referral.objects.visible_to(cast.partner_worker).filter(pk=referral.pk).exists()

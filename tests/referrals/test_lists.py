@@ -43,8 +43,9 @@ def test_inbox_filters(cast, client, make_referral):
     water = make_referral()
     urgent_energy = make_referral(reason="energy", supply_limited=True, lac_letter_received=False)
     calm = make_referral(lac_letter_received=False)
-    services.assign_referral(calm, actor=cast.coordinator, worker=cast.social_worker,
-                             version=calm.version)  # fmt: skip
+    services.assign_referral(
+        calm, actor=cast.coordinator, worker=cast.social_worker, version=calm.version
+    )
     client.force_login(cast.social_worker)
 
     def pks(**params):

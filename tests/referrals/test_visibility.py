@@ -9,9 +9,19 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 SEES = {"partner_worker", "partner_admin", "social_worker", "coordinator"}
-EVERYONE = ["partner_worker", "partner_admin", "other_partner_worker", "internal_worker",
-            "social_worker", "onthaal_worker", "other_social_worker", "coordinator", "org_admin",
-            "outsider", "platform_admin"]  # fmt: skip
+EVERYONE = [
+    "partner_worker",
+    "partner_admin",
+    "other_partner_worker",
+    "internal_worker",
+    "social_worker",
+    "onthaal_worker",
+    "other_social_worker",
+    "coordinator",
+    "org_admin",
+    "outsider",
+    "platform_admin",
+]
 
 
 @pytest.mark.parametrize("person", EVERYONE)
@@ -76,10 +86,12 @@ def test_referrer_page_shows_status_but_never_ocmw_notes(cast, client, referral)
     from referrals import services
 
     r = services.acknowledge_referral(referral, actor=cast.social_worker, version=referral.version)
-    services.post_message(r, actor=cast.social_worker, text="Interne nota XYZ",
-                          visible_to_referrer=False)  # fmt: skip
-    services.post_message(r, actor=cast.social_worker, text="Wij bellen haar morgen",
-                          visible_to_referrer=True)  # fmt: skip
+    services.post_message(
+        r, actor=cast.social_worker, text="Interne nota XYZ", visible_to_referrer=False
+    )
+    services.post_message(
+        r, actor=cast.social_worker, text="Wij bellen haar morgen", visible_to_referrer=True
+    )
     client.force_login(cast.partner_worker)
     page = client.get(reverse("referral_detail", args=[r.pk])).content.decode()
     assert "Interne nota XYZ" not in page
@@ -98,8 +110,9 @@ def test_appointment_place_is_shown_to_a_partner_who_offered_to_come(cast, clien
     from referrals import services
 
     for offers, expected in ((True, True), (False, False)):
-        r = make_referral(offers_to_accompany=offers,
-                          accompany_availability="maandag" if offers else "")  # fmt: skip
+        r = make_referral(
+            offers_to_accompany=offers, accompany_availability="maandag" if offers else ""
+        )
         r = services.acknowledge_referral(r, actor=cast.social_worker, version=r.version)
         at = timezone.now() + timedelta(days=2)
         services.plan_appointment(

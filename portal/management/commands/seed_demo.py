@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from partners.grants import rebuild_grants
@@ -193,8 +194,14 @@ PLATFORM_ADMIN_APPS = ("portal", "partners")
 class Command(BaseCommand):
     help = "Create the demo world (organisations, teams, agreements, one account per role)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's own actions would send dozens of notification e-mails: drop them.
+        dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        with override_settings(MAILERS=dummy):
+            self._seed()
+
+    @transaction.atomic
+    def _seed(self):
         postcodes = self._municipalities()
         organisations = self._organisations(postcodes)
         teams = self._teams(organisations)

@@ -1,0 +1,44 @@
+"""Referral and case models. Arrears live in ``cases`` and are never reachable
+from the referral models that partners read."""
+
+from referrals.models.cases import (
+    AgendaItem,
+    ArrearsRecord,
+    Case,
+    CaseNote,
+    Invoice,
+    LacImport,
+    LacSession,
+    PaymentPlan,
+)
+from referrals.models.referrals import (
+    OPEN_STATUSES,
+    Channel,
+    Client,
+    Consent,
+    Referral,
+    ReferralGroupObjectPermission,
+    ReferralUserObjectPermission,
+    ResponsePolicy,
+    TimelineEntry,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "AgendaItem",
+    "ArrearsRecord",
+    "Case",
+    "CaseNote",
+    "Channel",
+    "Client",
+    "Consent",
+    "Invoice",
+    "LacImport",
+    "LacSession",
+    "PaymentPlan",
+    "Referral",
+    "ReferralGroupObjectPermission",
+    "ReferralUserObjectPermission",
+    "ResponsePolicy",
+    "TimelineEntry",
+]

@@ -1,0 +1,71 @@
+"""A small crawler for leak tests: every page reachable by links, as one person."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlparse
+
+HREF = re.compile(r"""(?:href|action|hx-get)=["']([^"']+)["']""")
+SKIP = ("/static/", "/accounts/logout/", "/admin/", "mailto:", "tel:", "javascript:")
+
+
+def crawl(client, start: list[str], *, limit: int = 400) -> dict[str, tuple[int, str]]:
+    """GET every same-site URL reachable from ``start``; return {url: (status, body)}.
+
+    Forms' action URLs are fetched with GET too (most answer 405 or a form page),
+    so pages only reachable through a form are seen as well.
+    """
+    seen: dict[str, tuple[int, str]] = {}
+    queue = deque(start)
+    while queue and len(seen) < limit:
+        url = urldefrag(queue.popleft())[0]
+        if url in seen or not url.startswith("/") or url.startswith(SKIP):
+            continue
+        response = client.get(url, follow=False)
+        body = response.content.decode(errors="replace")
+        seen[url] = (response.status_code, body)
+        if response.status_code in (301, 302) and response.get("Location", "").startswith("/"):
+            queue.append(response["Location"])
+        if "html" not in response.get("Content-Type", ""):
+            continue
+        for link in HREF.findall(body):
+            link = link.replace("&amp;", "&")
+            if urlparse(link).netloc:
+                continue
+            queue.append(link)
+    return seen
+
+
+def api_crawl(client, roots: list[str], *, limit: int = 300) -> dict[str, tuple[int, str]]:
+    """GET API list endpoints and every detail URL derived from the ids they return."""
+    seen: dict[str, tuple[int, str]] = {}
+    queue = deque(roots)
+    while queue and len(seen) < limit:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        response = client.get(url, HTTP_ACCEPT="application/json")
+        body = response.content.decode(errors="replace")
+        seen[url] = (response.status_code, body)
+        if response.status_code != 200 or not url.endswith("/"):
+            continue
+        try:
+            data = response.json()
+        except ValueError:
+            continue
+        rows = data.get("results", data) if isinstance(data, dict) else data
+        if isinstance(rows, list):
+            base = url.split("?")[0]
+            for row in rows:
+                if (
+                    isinstance(row, dict)
+                    and "id" in row
+                    and not base.rstrip("/").endswith(("sent", "inbox"))
+                ):
+                    queue.append(f"{base}{row['id']}/")
+                elif isinstance(row, dict) and "id" in row:
+                    queue.append(f"{base.rsplit('/', 2)[0]}/{row['id']}/")
+        if isinstance(data, dict) and data.get("next"):
+            queue.append(urlparse(data["next"])._replace(scheme="", netloc="").geturl())
+    return seen

@@ -1,0 +1,207 @@
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals import cases, lac_import
+from referrals.models import AgendaItem, ArrearsRecord, Case, Client, LacImport
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ";".join(
+    [
+        "watermaatschappij",
+        "klantnummer",
+        "naam",
+        "straat",
+        "postcode",
+        "gemeente",
+        "bedrag",
+        "sociaal_tarief",
+        "begrenzer_sinds",
+        "gsm",
+        "verantwoordingsnota",
+    ]
+)
+GOOD_ROWS = [
+    "Farys;FA-1;Jan Peeters;Molenstraat 3;9300;Aalst;1.234,56;nee;;0470 11 22 33;Drie brieven",
+    "Farys;FA-2;Ilse Van Damme;Kapellestraat 17;9300;Aalst;87,10;ja;12/05/2026;;",
+    "De Watergroep;DW-3;Gert Maes;Dorp 8;9300;;2310;nee;;;",
+]
+
+
+def csv_bytes(*rows, header=HEADER, encoding="utf-8"):
+    return ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+
+@pytest.fixture
+def session(cast):
+    return cases.plan_lac_session(
+        cast.ocmw, actor=cast.social_worker, on=timezone.localdate() + timedelta(days=14)
+    )
+
+
+def _import(cast, session, raw):
+    upload, plan = lac_import.start_import(
+        ocmw=cast.ocmw, session=session, actor=cast.social_worker, filename="lijst.csv", raw=raw
+    )
+    return upload, plan
+
+
+def test_a_good_file_imports_fully(cast, session):
+    upload, plan = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    assert plan.problems == []
+    assert plan.summary["create"] == 3
+    summary = lac_import.apply(upload, actor=cast.social_worker)
+    assert summary["create"] == 3
+    assert Case.objects.filter(ocmw=cast.ocmw, origin="lac_list").count() == 3
+    record = ArrearsRecord.objects.get(customer_number="FA-1")
+    assert str(record.amount_outstanding) == "1234.56"
+    assert ArrearsRecord.objects.get(customer_number="FA-2").protected_customer
+    assert ArrearsRecord.objects.get(customer_number="FA-2").flow_limiter_since.month == 5
+    assert AgendaItem.objects.filter(session=session).count() == 3
+    assert LacImport.objects.get().status == "imported"
+
+
+def test_importing_the_same_file_again_changes_nothing(cast, session):
+    raw = csv_bytes(*GOOD_ROWS)
+    first, _ = _import(cast, session, raw)
+    lac_import.apply(first, actor=cast.social_worker)
+    snapshot = (
+        Case.objects.count(),
+        Client.objects.count(),
+        AgendaItem.objects.count(),
+        list(ArrearsRecord.objects.values_list("version", flat=True)),
+    )
+    second, plan = _import(cast, session, raw)
+    assert plan.summary["unchanged"] == 3
+    lac_import.apply(second, actor=cast.social_worker)
+    after = (
+        Case.objects.count(),
+        Client.objects.count(),
+        AgendaItem.objects.count(),
+        list(ArrearsRecord.objects.values_list("version", flat=True)),
+    )
+    assert after == snapshot
+
+
+def test_a_changed_amount_updates_the_existing_case(cast, session):
+    first, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    lac_import.apply(first, actor=cast.social_worker)
+    changed = GOOD_ROWS[0].replace("1.234,56", "1.300,00")
+    second, plan = _import(cast, session, csv_bytes(changed))
+    assert plan.summary["update"] == 1
+    lac_import.apply(second, actor=cast.social_worker)
+    assert str(ArrearsRecord.objects.get(customer_number="FA-1").amount_outstanding) == "1300.00"
+    assert Case.objects.count() == 3
+
+
+def test_a_client_known_from_a_referral_is_matched_and_linked(cast, session, make_referral):
+    referral = make_referral()  # Maria Janssens, Stationsstraat 1, 9300
+    row = "Farys;FA-9;Maria Janssens;Stationsstraat 1;9300;Aalst;300,00;nee;;;"
+    upload, plan = _import(cast, session, csv_bytes(row))
+    assert plan.summary["match"] == 1
+    lac_import.apply(upload, actor=cast.social_worker)
+    case = Case.objects.get()
+    assert case.client_id == referral.client_id
+    assert list(case.referrals.all()) == [referral]
+
+
+def test_windows_1252_and_bom_are_read(cast, session):
+    row = "Farys;FA-7;Renée Dubois;Rue de l'Église 1;9300;Aalst;10,00;nee;;;"
+    _, plan = _import(cast, session, csv_bytes(row, encoding="cp1252"))
+    assert plan.rows[0].full_name == "Renée Dubois"
+    _, plan = _import(cast, session, b"\xef\xbb\xbf" + csv_bytes(row))
+    assert plan.rows[0].full_name == "Renée Dubois"
+
+
+BAD_ROWS = [
+    ("Farys;FA-1;Jan;Straat 1;9300;Aalst;twaalf;nee;;;", "bedrag"),
+    ("Farys;FA-1;Jan;Straat 1;9300;Aalst;12,00;nee;31/02/2026;;", "datum"),
+    ("Aquafin;FA-1;Jan;Straat 1;9300;Aalst;12,00;nee;;;", "watermaatschappij"),
+    ("Farys;FA-1;Jan;Straat 1;9200;Dendermonde;12,00;nee;;;", "OCMW"),
+    ("Farys;FA-1;Jan;Straat 1;0000;;12,00;nee;;;", "postcode"),
+    ("Farys;;Jan;Straat 1;9300;Aalst;12,00;nee;;;", "klantnummer"),
+    ("Farys;FA-1;Jan;Straat 1;9300;Aalst;12,00;misschien;;;", "ja of nee"),
+]
+
+
+@pytest.mark.parametrize(("row", "word"), BAD_ROWS)
+def test_each_bad_row_is_explained_and_nothing_is_imported(cast, session, row, word):
+    upload, plan = _import(cast, session, csv_bytes(GOOD_ROWS[0], row))
+    assert len(plan.problems) == 1
+    line, message = plan.problems[0]
+    assert line == 3
+    assert word in message
+    with pytest.raises(lac_import.ImportFileError):
+        lac_import.apply(upload, actor=cast.social_worker)
+    assert not Case.objects.exists()
+
+
+def test_duplicate_rows_are_named(cast, session):
+    _, plan = _import(cast, session, csv_bytes(GOOD_ROWS[0], GOOD_ROWS[0]))
+    assert plan.problems == [(3, "hetzelfde klantnummer als regel 2")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [
+        (b"", "leeg"),
+        (HEADER.encode() + b"\n", "geen rijen"),
+        (csv_bytes(*GOOD_ROWS, header=HEADER.replace(";", ",")).replace(b";", b","), "puntkomma"),
+        (csv_bytes(*GOOD_ROWS, header=HEADER.replace("bedrag", "som")), "bedrag"),
+        ("\n".join([HEADER, *GOOD_ROWS]).encode("utf-16"), "CSV"),
+    ],
+    ids=["empty", "header-only", "comma-separated", "missing-column", "utf-16"],
+)
+def test_whole_file_problems_are_explained(cast, session, raw, word):
+    with pytest.raises(lac_import.ImportFileError) as problem:
+        _import(cast, session, raw)
+    assert word in str(problem.value)
+    assert not LacImport.objects.exists()
+
+
+def test_upload_preview_and_confirm_through_the_pages(cast, client, session):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.social_worker)
+    upload = SimpleUploadedFile("lijst.csv", csv_bytes(*GOOD_ROWS), content_type="text/csv")
+    response = client.post(reverse("lac_upload", args=[session.pk]), {"file": upload})
+    lac = LacImport.objects.get()
+    assert response.url == reverse("lac_import_preview", args=[lac.pk])
+    preview = client.get(response.url).content.decode()
+    assert "Jan Peeters" in preview
+    assert not Case.objects.exists()
+    client.post(reverse("lac_import_preview", args=[lac.pk]))
+    assert Case.objects.count() == 3
+
+
+def test_a_bad_upload_keeps_the_page_and_explains(cast, client, session):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.social_worker)
+    upload = SimpleUploadedFile("lijst.csv", b"", content_type="text/csv")
+    response = client.post(reverse("lac_upload", args=[session.pk]), {"file": upload})
+    assert response.status_code == 200
+    assert not LacImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "person",
+    ["partner_worker", "internal_worker", "onthaal_worker", "other_social_worker", "org_admin"],
+)
+def test_only_the_arrears_team_imports(cast, client, session, person):
+    client.force_login(getattr(cast, person))
+    assert client.get(reverse("lac_upload", args=[session.pk])).status_code == 404
+
+
+def test_the_shipped_example_files_import(cast, session):
+    from django.core.management import call_command
+
+    call_command("load_municipalities", stdout=None)
+    data = Path(__file__).parents[2] / "referrals" / "data" / "lac-list-aalst.csv"
+    _upload, plan = _import(cast, session, data.read_bytes())
+    assert plan.problems == []
+    assert plan.summary["create"] == 8
