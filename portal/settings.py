@@ -165,6 +165,8 @@ MFA_TOTP_ISSUER = "LAC water portaal"
 USERSESSIONS_TRACK_ACTIVITY = False
 
 PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 7, minimum=1)
+# Minutes after the end of a home visit's window before the team is alerted.
+PORTAL_VISIT_GRACE_MINUTES = env_int("PORTAL_VISIT_GRACE_MINUTES", 30, minimum=0)
 # Absolute address of the portal, for links in e-mails sent by background tasks.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 

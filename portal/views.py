@@ -40,8 +40,15 @@ def dashboard(request):
         from referrals.querysets import arrears_ocmw_ids
 
         countdown = next_session_countdown(arrears_ocmw_ids(request.user))
+    helped = []
+    if roles.is_partner_worker:
+        from referrals.outreach_views import partner_contact_help
+
+        helped = list(partner_contact_help(request.user))
     return render(
-        request, "portal/dashboard.html", {"agreements": agreements, "countdown": countdown}
+        request,
+        "portal/dashboard.html",
+        {"agreements": agreements, "countdown": countdown, "helped": helped},
     )
 
 

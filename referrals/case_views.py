@@ -75,6 +75,7 @@ def case_detail(request, pk: int):
         "case": case,
         "linked": case.referrals.select_related("referring_team__organisation"),
         "notes": case.notes.select_related("author")[:50],
+        "attempts": case.attempts.select_related("worker")[:20],
         "agenda": case.agenda_items.select_related("session").order_by("-session__date"),
         "note_form": case_forms.CaseNoteForm(),
         "assign_form": case_forms.AssignCaseForm(case=case, initial={"worker": case.worker_id}),
@@ -225,13 +226,16 @@ def lac_session_detail(request, pk: int):
     agenda = session.agenda.select_related(
         "case__client__postcode", "case__arrears", "case__worker", "payment_plan"
     )
+    rows = [
+        (item, case_forms.DecisionForm(prefix=f"d{item.pk}", initial={"decided_on": session.date}))
+        for item in agenda
+    ]
     return render(
         request,
         "referrals/lac/session.html",
         {
             "session": session,
-            "agenda": agenda,
-            "decision_form": case_forms.DecisionForm(initial={"decided_on": session.date}),
+            "agenda": rows,
             "held_form": case_forms.SessionHeldForm(
                 initial={"members_present": session.members_present}
             ),

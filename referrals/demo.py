@@ -63,6 +63,7 @@ def seed(stdout) -> None:
         stdout.write(f"  {len(REFERRALS)} demo referrals\n")
     for ocmw_name, filename, coordinator in LAC_LISTS:
         _lac_session(ocmw_name, filename, coordinator, stdout)
+    seed_outreach(stdout)
 
 
 LAC_LISTS = [
@@ -163,3 +164,93 @@ def _make(name, street, code, email, reason, steps) -> Referral:
             )
             services.process_deadlines()
     return referral
+
+
+LETTER = (
+    "Beste {client},\n\n"
+    "Wij maken ons zorgen over uw waterfactuur. Wij willen u graag helpen.\n\n"
+    "Kom langs op {appointment}. Of bel ons: {ocmw_phone}.\n"
+    "U mag iemand meebrengen die u vertrouwt.\n\n"
+    "Met vriendelijke groet,\n{ocmw}"
+)
+CARD = (
+    "Dag {client},\n"
+    "Wij willen u graag even spreken over uw water.\n"
+    "Bel ons op {ocmw_phone} of kom langs: {ocmw_address}.\n"
+    "{ocmw}"
+)
+# channel: (share of attempts, chance the client is reached)
+CHANNELS = {
+    "letter": (0.22, 0.08),
+    "phone": (0.25, 0.32),
+    "sms": (0.10, 0.18),
+    "card_handwritten": (0.08, 0.27),
+    "card_printed": (0.07, 0.12),
+    "visit_announced": (0.08, 0.45),
+    "visit_unannounced": (0.07, 0.38),
+    "appointment_offered": (0.05, 0.30),
+    "via_partner": (0.08, 0.55),
+}
+
+
+def seed_outreach(stdout) -> None:
+    """Letter templates, and several months of attempts so the what-works report
+    shows something true to look at. Deterministic; once per OCMW."""
+    import random
+
+    from partners.models import Organisation
+    from referrals.models import Case, ContactAttempt, LetterTemplate
+
+    for ocmw in Organisation.objects.filter(kind="ocmw"):
+        LetterTemplate.objects.get_or_create(
+            ocmw=ocmw,
+            name="Uitnodiging (brief)",
+            defaults={"kind": "letter", "body": LETTER, "with_logo": True},
+        )
+        LetterTemplate.objects.get_or_create(
+            ocmw=ocmw,
+            name="Kaartje zonder logo",
+            defaults={"kind": "card", "body": CARD, "with_logo": False},
+        )
+        if ContactAttempt.objects.filter(ocmw=ocmw).exists():
+            continue
+        rng = random.Random(f"demo-{ocmw.name}")  # noqa: S311 - demo data
+        worker = User.objects.filter(
+            memberships__team__organisation=ocmw, memberships__team__handles_arrears=True
+        ).first()
+        partner = Organisation.objects.filter(
+            agreements_as_partner__ocmw=ocmw, agreements_as_partner__ended_at__isnull=True
+        ).first()
+        attempts = []
+        now = timezone.now()
+        channels = list(CHANNELS)
+        weights = [CHANNELS[c][0] for c in channels]
+        for case in Case.objects.filter(ocmw=ocmw).select_related("client"):
+            for _ in range(rng.randint(3, 9)):
+                channel = rng.choices(channels, weights)[0]
+                moment = now - timedelta(days=rng.randint(1, 180), hours=rng.randint(0, 9))
+                moment = moment.replace(hour=rng.choice([9, 10, 11, 14, 15, 16, 18, 19]))
+                reached = rng.random() < CHANNELS[channel][1]
+                paper = channel in ContactAttempt.PAPER
+                attempts.append(
+                    ContactAttempt(
+                        case=case,
+                        ocmw=ocmw,
+                        channel=channel,
+                        worker=worker,
+                        moment=moment,
+                        outcome="reached"
+                        if reached
+                        else (
+                            "delivered"
+                            if paper
+                            else rng.choice(["no_answer", "no_answer", "wrong_number"])
+                        ),
+                        with_logo=rng.random() < 0.5 if paper else None,
+                        in_envelope=True if paper and channel != "card_handwritten" else None,
+                        mentions_cutoff=rng.random() < 0.4 if paper else None,
+                        partner=partner if channel == "via_partner" else None,
+                    )
+                )
+        ContactAttempt.objects.bulk_create(attempts)
+        stdout.write(f"  {len(attempts)} demo contact attempts for {ocmw.name}\n")

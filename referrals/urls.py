@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import case_views, views
+from referrals import case_views, outreach_views, views
 
 urlpatterns = [
     path("referrals/", views.my_referrals, name="my_referrals"),
@@ -18,7 +18,30 @@ urlpatterns = [
         case_views.arrears_action,
         name="arrears_action",
     ),
+    path("cases/<int:pk>/attempts/new/", outreach_views.attempt_new, name="attempt_new"),
+    path("cases/<int:pk>/outreach/", outreach_views.outreach_proof, name="outreach_proof"),
+    path("cases/<int:pk>/letters/", outreach_views.letters, name="letters"),
+    path("cases/<int:pk>/letters/print/", outreach_views.letter_print, name="letter_print"),
+    path("cases/<int:pk>/letters/pdf/", outreach_views.letter_download, name="letter_pdf"),
+    path(
+        "cases/<int:pk>/letters/<int:template_pk>/sent/",
+        outreach_views.letter_sent,
+        name="letter_sent",
+    ),
+    path("cases/<int:pk>/visits/new/", outreach_views.visit_new, name="visit_new"),
     path("cases/<int:pk>/<slug:action>/", case_views.case_action, name="case_action"),
+    path("visits/", outreach_views.visit_board, name="visit_board"),
+    path("visits/<int:pk>/", outreach_views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/<slug:action>/", outreach_views.visit_action, name="visit_action"),
+    path("letter-templates/", outreach_views.letter_templates, name="letter_templates"),
+    path("letter-templates/new/", outreach_views.letter_template_edit, name="letter_template_new"),
+    path(
+        "letter-templates/<int:template_pk>/",
+        outreach_views.letter_template_edit,
+        name="letter_template_edit",
+    ),
+    path("outreach/what-works/", outreach_views.what_works_report, name="what_works"),
+    path("outreach/what-works.csv", outreach_views.what_works_csv, name="what_works_csv"),
     path("lac/", case_views.lac_sessions, name="lac_sessions"),
     path("lac/<int:pk>/", case_views.lac_session_detail, name="lac_session_detail"),
     path("lac/<int:pk>/print/", case_views.lac_session_print, name="lac_session_print"),

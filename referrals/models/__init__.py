@@ -11,6 +11,7 @@ from referrals.models.cases import (
     LacSession,
     PaymentPlan,
 )
+from referrals.models.outreach import ContactAttempt, HomeVisit, LetterTemplate
 from referrals.models.referrals import (
     OPEN_STATUSES,
     Channel,
@@ -32,9 +33,12 @@ __all__ = [
     "Channel",
     "Client",
     "Consent",
+    "ContactAttempt",
+    "HomeVisit",
     "Invoice",
     "LacImport",
     "LacSession",
+    "LetterTemplate",
     "PaymentPlan",
     "Referral",
     "ReferralGroupObjectPermission",
