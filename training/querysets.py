@@ -1,0 +1,277 @@
+"""Reads and visibility for information sessions: the one place that decides
+who sees which session, registration and request.
+
+A person's *scope* (their teams, their organisations and the organisations
+they plan sessions for) is read in two small queries; lists then filter on
+indexed foreign keys with plain id lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a person's memberships and grants open up, as id sets."""
+
+    user_id: int | None
+    team_ids: frozenset[int]
+    organisation_ids: frozenset[int]
+    planning_ids: frozenset[int]
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.team_ids)
+
+
+NOBODY = Scope(None, frozenset(), frozenset(), frozenset())
+
+PUBLIC_STATUSES = ("published", "full", "held", "cancelled")
+
+
+def planning_organisation_ids(user: User) -> frozenset[int]:
+    """Organisations on which ``user`` holds "plan sessions" (guardian, person or team grant)."""
+    from partners.models import OrganisationGroupObjectPermission, OrganisationUserObjectPermission
+
+    perm = {
+        "permission__codename": "plan_sessions",
+        "permission__content_type__app_label": "partners",
+    }
+    by_user = OrganisationUserObjectPermission.objects.filter(user=user, **perm).values_list(
+        "content_object_id", flat=True
+    )
+    by_team = OrganisationGroupObjectPermission.objects.filter(
+        group__user=user, **perm
+    ).values_list("content_object_id", flat=True)
+    return frozenset(by_user.union(by_team))
+
+
+def scope_for(user: User) -> Scope:
+    """Read a person's scope: their teams and organisations, and where they plan sessions."""
+    from partners.models import Membership
+
+    if not user.is_authenticated or not user.is_active:
+        return NOBODY
+    rows = list(
+        Membership.objects.filter(user=user).values_list("team_id", "team__organisation_id")
+    )
+    if not rows:
+        # Grants follow memberships: without a team a person plans nothing.
+        return Scope(user.pk, frozenset(), frozenset(), frozenset())
+    return Scope(
+        user_id=user.pk,
+        team_ids=frozenset(team for team, _org in rows),
+        organisation_ids=frozenset(org for _team, org in rows),
+        planning_ids=planning_organisation_ids(user),
+    )
+
+
+def _places(status: str) -> Coalesce:
+    from training.models import Registration
+
+    total = (
+        Registration.objects.filter(session=models.OuterRef("pk"), status=status)
+        .order_by()
+        .values("session")
+        .annotate(total=models.Sum("places"))
+        .values("total")
+    )
+    return Coalesce(models.Subquery(total), 0)
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user: User, scope: Scope | None = None) -> SessionQuerySet:
+        """Published (and later) sessions for every member of an organisation; drafts
+        only for the planners, the organising team and the co-hosts."""
+        from training.models import CoHost
+
+        scope = scope or scope_for(user)
+        if not scope.is_member:
+            return self.none()
+        cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
+            "session_id"
+        )
+        return self.filter(
+            models.Q(status__in=PUBLIC_STATUSES)
+            | models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organising_team_id__in=scope.team_ids)
+            | models.Q(pk__in=cohosted)
+        )
+
+    def organised_by(self, scope: Scope) -> SessionQuerySet:
+        """Sessions the person organises: as a planner of the organisation or in the team."""
+        return self.filter(
+            models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organising_team_id__in=scope.team_ids)
+        )
+
+    def organised_or_cohosted_by(self, scope: Scope) -> SessionQuerySet:
+        from training.models import CoHost
+
+        cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
+            "session_id"
+        )
+        return self.filter(
+            models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organising_team_id__in=scope.team_ids)
+            | models.Q(pk__in=cohosted)
+        )
+
+    def in_feed_of(self, user: User, scope: Scope | None = None) -> SessionQuerySet:
+        """What a personal calendar feed shows: sessions the person organises, co-hosts
+        or registered people for, among those they may see."""
+        from training.models import CoHost, Registration
+
+        scope = scope or scope_for(user)
+        if not scope.is_member:
+            return self.none()
+        cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
+            "session_id"
+        )
+        registered = (
+            Registration.objects.filter(
+                models.Q(registered_by_id=scope.user_id)
+                | models.Q(participant_user_id=scope.user_id)
+            )
+            .exclude(status="cancelled")
+            .values("session_id")
+        )
+        return self.visible_to(user, scope).filter(
+            models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organising_team_id__in=scope.team_ids)
+            | models.Q(pk__in=cohosted)
+            | models.Q(pk__in=registered)
+        )
+
+    def with_places(self) -> SessionQuerySet:
+        """Annotate the confirmed and waiting places, counted in SQL."""
+        return self.annotate(
+            confirmed_places=_places("confirmed"), waiting_places=_places("waiting")
+        )
+
+    def for_listing(self) -> SessionQuerySet:
+        """What every list shows, in one query plus one for the co-hosts."""
+        from training.models import CoHost
+
+        return (
+            self.select_related("venue__postcode", "venue__organisation__postcode", "organisation")
+            .prefetch_related(
+                models.Prefetch("cohosts", queryset=CoHost.objects.select_related("organisation"))
+            )
+            .with_places()
+        )
+
+    def upcoming(self, now: datetime | None = None) -> SessionQuerySet:
+        return self.filter(ends_at__gte=now or timezone.now())
+
+    def past(self, now: datetime | None = None) -> SessionQuerySet:
+        return self.filter(ends_at__lt=now or timezone.now())
+
+    def with_topic(self, code: str) -> SessionQuerySet:
+        """Match one code in the space-separated topics."""
+        return self.filter(topics__regex=rf"(^| ){code}( |$)")
+
+    def search(self, text: str) -> SessionQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(title__icontains=text)
+            | models.Q(venue__name__icontains=text)
+            | models.Q(venue__organisation__name__icontains=text)
+        )
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def visible_to(self, user: User, scope: Scope | None = None) -> RegistrationQuerySet:
+        """Registrations (with names) are seen by the registering organisation and by
+        the session's organiser (its planners and the organising team), nobody else."""
+        scope = scope or scope_for(user)
+        if not scope.is_member:
+            return self.none()
+        return self.filter(
+            models.Q(organisation_id__in=scope.organisation_ids)
+            | models.Q(session__organisation_id__in=scope.planning_ids)
+            | models.Q(session__organising_team_id__in=scope.team_ids)
+        )
+
+    def active(self) -> RegistrationQuerySet:
+        return self.exclude(status="cancelled")
+
+    def confirmed_places(self) -> int:
+        return self.filter(status="confirmed").aggregate(total=Coalesce(models.Sum("places"), 0))[
+            "total"
+        ]
+
+    def waiting_line(self) -> RegistrationQuerySet:
+        return self.filter(status="waiting").order_by("created_at", "id")
+
+
+class SessionRequestQuerySet(models.QuerySet):
+    def visible_to(self, user: User, scope: Scope | None = None) -> SessionRequestQuerySet:
+        """The asking organisation's members and the OCMW's planners."""
+        scope = scope or scope_for(user)
+        if not scope.is_member:
+            return self.none()
+        return self.filter(
+            models.Q(organisation_id__in=scope.organisation_ids)
+            | models.Q(ocmw_id__in=scope.planning_ids)
+        )
+
+
+class VenueQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> VenueQuerySet:
+        """Venues are public places: every member of an organisation sees them."""
+        if not scope_for(user).is_member:
+            return self.none()
+        return self.all()
+
+    def usable_for(self, organisation) -> VenueQuerySet:
+        """Where an OCMW can hold a session: its own venues, those of its internal
+        services, and those of partners with an active agreement."""
+        from partners.models import Agreement
+
+        ocmw = organisation.owning_ocmw or organisation
+        partners = Agreement.objects.active().filter(ocmw=ocmw).values("partner_id")
+        return self.filter(is_active=True).filter(
+            models.Q(organisation=ocmw)
+            | models.Q(organisation__parent=ocmw)
+            | models.Q(organisation_id__in=partners)
+        )
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def by_token(self, token: str) -> CalendarFeedQuerySet:
+        from training.models import hash_feed_token
+
+        return self.filter(token_hash=hash_feed_token(token))
+
+
+def planners_of(organisation):
+    """Active people holding "plan sessions" on ``organisation`` (to tell them of requests)."""
+    from partners.models import OrganisationGroupObjectPermission, OrganisationUserObjectPermission
+    from portal.models import User
+
+    perm = {
+        "permission__codename": "plan_sessions",
+        "permission__content_type__app_label": "partners",
+        "content_object": organisation,
+    }
+    by_user = OrganisationUserObjectPermission.objects.filter(**perm).values("user_id")
+    by_team = OrganisationGroupObjectPermission.objects.filter(**perm).values("group_id")
+    return User.objects.filter(is_active=True).filter(
+        models.Q(pk__in=by_user)
+        | models.Q(
+            pk__in=User.groups.through.objects.filter(group_id__in=by_team).values("user_id")
+        )
+    )

@@ -1,0 +1,72 @@
+"""Venues: the rooms where sessions take place."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from partners.models import Organisation
+from portal import audit
+from portal.exceptions import ActionRefused
+from portal.models import User
+from training.models import Venue
+from training.permissions import can_manage_venues
+from training.services.shared import VENUE_FIELDS, refuse_stale
+
+
+def _check_venue_fields(data: dict) -> None:
+    if "capacity" in data and (data["capacity"] is None or data["capacity"] < 1):
+        raise ActionRefused(_("A venue has at least one seat."))
+    if "name" in data and not str(data["name"]).strip():
+        raise ActionRefused(_("Give the room a name."))
+
+
+@transaction.atomic
+def create_venue(organisation: Organisation, *, actor: User, **fields) -> Venue:
+    """Add a room where sessions can take place."""
+    if not can_manage_venues(actor, organisation):
+        raise PermissionDenied
+    data = {name: value for name, value in fields.items() if name in VENUE_FIELDS}
+    _check_venue_fields(data)
+    if Venue.objects.filter(organisation=organisation, name__iexact=data["name"]).exists():
+        raise ActionRefused(_("Your organisation already has a venue with that name."))
+    venue = Venue.objects.create(organisation=organisation, **data)
+    audit.record("venue.created", venue, actor=actor, organisation=organisation)
+    return venue
+
+
+@transaction.atomic
+def update_venue(venue: Venue, *, actor: User, version: int, changes: dict) -> Venue:
+    """Change a venue; an edit based on an older version is refused."""
+    if not can_manage_venues(actor, venue.organisation):
+        raise PermissionDenied
+    locked = Venue.objects.select_for_update().get(pk=venue.pk)
+    refuse_stale(locked.version, version)
+    changed = {
+        name: value
+        for name, value in changes.items()
+        if name in VENUE_FIELDS and getattr(locked, name) != value
+    }
+    _check_venue_fields(changed)
+    if (
+        "name" in changed
+        and Venue.objects.filter(
+            organisation_id=locked.organisation_id, name__iexact=changed["name"]
+        )
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ActionRefused(_("Your organisation already has a venue with that name."))
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version"])
+    audit.record(
+        "venue.updated",
+        locked,
+        actor=actor,
+        organisation=venue.organisation,
+        data={"fields": sorted(changed)},
+    )
+    return locked
