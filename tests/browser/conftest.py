@@ -9,7 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+
+from tests.browser.helpers import PHONE, forget_used_codes
 
 # Playwright's sync API runs an asyncio event loop in this thread; without this, Django
 # refuses ORM calls from the test code (seeding, reading the database) while it runs.
@@ -25,10 +28,16 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=nl-BE",
 ]
+# Chromium's own language decides the order of day and month in date fields (Playwright's
+# ``locale`` does not). On Linux it comes from the environment rather than from --lang, and
+# only languages whose translations are installed count (Debian: chromium-l10n). Chromium
+# has no separate Belgian Dutch: dates show as 27-11-2026, day first.
+CHROMIUM_ENV = {"LANGUAGE": "nl_BE:nl", "LANG": "nl_BE.UTF-8"}
+CHROMIUM_DUTCH = Path("/usr/lib/chromium/locales/nl.pak")
 # WCAG 2.0, 2.1 and 2.2, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-DEMO_PASSWORD = "demo-portal-2026"
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LOCMEM_MAILERS = {
     "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}
@@ -54,7 +63,10 @@ def browser():
     with sync_playwright() as playwright:
         # chromium.launch() gives every launch a fresh, temporary user-data dir.
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, **CHROMIUM_ENV},
         )
         yield chromium
         chromium.close()
@@ -68,37 +80,83 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def new_context(browser, live_server, **options):
+    """A fresh browser context (no cookies), Dutch (Belgium), pointed at the live server."""
+    settings = {
+        "base_url": live_server.url,
+        "locale": "nl-BE",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    } | options
+    context = browser.new_context(**settings)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def screenshot_on_failure(request, page, path: Path) -> None:
+    """When the test failed, save a screenshot of ``page`` and print its path."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    try:
+        page.screenshot(path=str(path), full_page=True)
+        print(f"\nScreenshot of {page.url} at failure: {path}")
+    except PlaywrightError as error:  # a failed screenshot must not hide the test's failure
+        print(f"\nNo screenshot at failure: {error}")
+
+
 @pytest.fixture
 def page(browser, live_server, request, tmp_path):
     """A fresh browser context (no cookies) and page, Dutch, pointed at the live server.
 
     When the test fails, a screenshot of the page is saved and its path printed.
     """
-    from playwright.sync_api import Error as PlaywrightError
-
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="nl-BE",
-        viewport={"width": 1280, "height": 900},
-        accept_downloads=True,
-    )
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server)
     page = context.new_page()
     yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        screenshot = tmp_path / "failure.png"
-        try:
-            page.screenshot(path=str(screenshot), full_page=True)
-            print(f"\nScreenshot of {page.url} at failure: {screenshot}")
-        except PlaywrightError as error:  # a failed screenshot must not hide the test's failure
-            print(f"\nNo screenshot at failure: {error}")
+    screenshot_on_failure(request, page, tmp_path / "failure.png")
     context.close()
 
 
 @pytest.fixture
+def another_browser(browser, live_server, request, tmp_path):
+    """``another_browser(**options)``: a page for another person at another device, set up
+    like ``page`` (own cookies, Dutch); the options go to Playwright's ``new_context``
+    (e.g. ``phone=True`` for a 375 px wide touch screen). These pages are screenshot too
+    when the test fails."""
+    contexts = []
+
+    def open_page(*, phone: bool = False, **options):
+        if phone:
+            options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} | options
+        context = new_context(browser, live_server, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for number, context in enumerate(contexts, start=2):
+        for other in context.pages:
+            screenshot_on_failure(request, other, tmp_path / f"failure-person-{number}.png")
+        context.close()
+
+
+@pytest.fixture
+def phone(another_browser):
+    """A page on a phone: 375 × 740 CSS pixels, touch screen, mobile browser."""
+    return another_browser(phone=True)
+
+
+@pytest.fixture
 def demo_world(transactional_db):
-    """The demo world of ``seed_demo``, committed, so the live server thread sees it."""
+    """The demo world of ``seed_demo``, committed, so the live server thread sees it.
+
+    Every browser test starts from an emptied database (transactional tests) and an empty
+    cache (login rate limits, used two-step codes), so ``seed_demo`` builds it all anew.
+    """
+    cache.clear()
+    forget_used_codes()
     call_command("seed_demo", verbosity=0)
 
 
@@ -151,12 +209,14 @@ def assert_accessible(axe):
 
 @pytest.fixture
 def save_screenshot():
-    """``save_screenshot(page, name)``: docs/screenshots/<name>.png if PORTAL_SCREENSHOTS=true."""
+    """``save_screenshot(page, name)``: docs/screenshots/<name>.png if PORTAL_SCREENSHOTS=true.
+
+    Only what is in the window (not the whole page), so the images stay small."""
 
     def save(page, name: str) -> None:
         if os.environ.get("PORTAL_SCREENSHOTS", "").lower() not in {"1", "true", "yes"}:
             return
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"))
 
     return save

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,12 +14,7 @@ ACCOUNT_PAGES = ["account_email", "account_change_password", "mfa_index", "users
 
 
 def test_account_menu_leads_to_every_account_page(demo_world, page, assert_accessible):
-    page.goto(reverse("account_login"))
-    form = page.locator("main form:has(input[name=password])")
-    form.locator("input[name=login]").fill("onthaal@example.org")
-    form.locator("input[name=password]").fill(DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    expect(page).to_have_url(re.compile(rf"{re.escape(reverse('dashboard'))}$"))
+    log_in(page, "onthaal@example.org")
 
     page.locator(f"header nav a[href='{reverse('account_email')}']").click()
     for name in ACCOUNT_PAGES:

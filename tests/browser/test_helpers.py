@@ -1,7 +1,9 @@
-"""The browser-test helpers themselves: the TOTP implementation and ``assert_accessible``."""
+"""The browser-test helpers themselves: TOTP, ``assert_accessible``, ``assert_fits_the_phone``."""
 
 import pytest
 
+from tests.browser.conftest import CHROMIUM_DUTCH
+from tests.browser.helpers import assert_fits_the_phone
 from tests.browser.totp import totp
 
 pytestmark = pytest.mark.browser
@@ -47,3 +49,30 @@ def test_assert_accessible_lists_the_violations(page, assert_accessible):
     assert "label" in message
     assert "img" in message  # the target selector
     assert "#naam" in message
+
+
+def test_assert_fits_the_phone_finds_sideways_scrolling_and_small_buttons(phone):
+    page = phone
+    assert page.viewport_size == {"width": 375, "height": 740}
+    head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    fits = '<main><p>Past.</p><button style="min-width:24px;min-height:24px">OK</button></main>'
+    page.set_content(head + fits)
+    assert_fits_the_phone(page)
+
+    page.set_content(head + '<main><div style="width: 500px">Te breed</div></main>')
+    with pytest.raises(pytest.fail.Exception, match="scrolls sideways at 375 px"):
+        assert_fits_the_phone(page)
+
+    page.set_content(head + '<main><button style="padding:0;font-size:10px">x</button></main>')
+    with pytest.raises(AssertionError, match="smaller than 24×24"):
+        assert_fits_the_phone(page)
+
+
+def test_date_fields_put_the_day_before_the_month(page):
+    """Typing 27112026 into a date field gives 27 November 2026, as a Belgian would type it."""
+    if not CHROMIUM_DUTCH.is_file():
+        pytest.skip(f"Chromium has no Dutch ({CHROMIUM_DUTCH}): apt-get install chromium-l10n")
+    page.set_content('<html lang="nl-BE"><label for="d">Datum</label><input type="date" id="d">')
+    page.locator("#d").focus()
+    page.keyboard.type("27112026")
+    assert page.locator("#d").input_value() == "2026-11-27"
