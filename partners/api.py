@@ -22,6 +22,7 @@ from partners.filters import OrganisationFilter
 from partners.models import Agreement, Membership, Organisation, Team
 from partners.services import ORGANISATION_PROFILE_FIELDS, TEAM_SETTING_FIELDS
 from portal import services as account_services
+from portal.api import VersionedMixin
 from portal.api_permissions import IsMember
 
 # Output serializers ---------------------------------------------------------
@@ -29,8 +30,12 @@ from portal.api_permissions import IsMember
 
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    postcode = serializers.CharField(source="postcode.code", default=None, read_only=True)
-    place = serializers.CharField(source="postcode.name", default=None, read_only=True)
+    postcode = serializers.CharField(
+        source="postcode.code", default=None, read_only=True, allow_null=True
+    )
+    place = serializers.CharField(
+        source="postcode.name", default=None, read_only=True, allow_null=True
+    )
     languages = serializers.ListField(source="language_list", child=serializers.CharField())
     offers = serializers.SerializerMethodField()
 
@@ -60,7 +65,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    member_count = serializers.IntegerField(read_only=True, default=None)
+    member_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Team
@@ -161,6 +166,12 @@ class EndAgreementSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class InvitationSentSerializer(serializers.Serializer):
+    invitation = serializers.IntegerField()
+    email = serializers.EmailField()
+    expires_at = serializers.DateTimeField()
+
+
 # Views ----------------------------------------------------------------------
 
 
@@ -169,7 +180,7 @@ class ByName(CursorPagination):
     page_size = 50
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
     """The directory, and management of your own organisation."""
 
     permission_classes = [IsMember]
@@ -177,6 +188,10 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = OrganisationFilter
     pagination_class = ByName
+    versioned_actions = precondition_required = frozenset({"partial_update"})
+
+    def versioned_object(self):
+        return get_managed_organisation_or_404(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self):
         return Organisation.objects.visible_to(self.request.user).select_related("postcode")
@@ -197,7 +212,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(OrganisationSerializer(organisation).data)
 
-    @extend_schema(request=TeamInputSerializer, responses=TeamSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=TeamSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TeamInputSerializer, responses={201: TeamSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def teams(self, request, pk=None):
         organisation = get_managed_organisation_or_404(request.user, pk)
@@ -210,7 +226,12 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         teams = organisation.teams.annotate(member_count=Count("memberships")).order_by("name")
         return Response(TeamSerializer(teams, many=True).data)
 
-    @extend_schema(request=InvitationInputSerializer, responses=MembershipSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=MembershipSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=InvitationInputSerializer,
+        responses={202: InvitationSentSerializer},
+    )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def members(self, request, pk=None):
         organisation = get_managed_organisation_or_404(request.user, pk)
@@ -242,21 +263,26 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(MembershipSerializer(memberships, many=True).data)
 
 
-class TeamViewSet(mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class TeamViewSet(VersionedMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsMember]
     serializer_class = TeamSerializer
     http_method_names = ["patch", "options"]
+    versioned_actions = precondition_required = frozenset({"partial_update"})
 
     def get_queryset(self):
         return Team.objects.for_member(self.request.user)
 
-    @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
-    def partial_update(self, request, pk=None):
+    def versioned_object(self):
+        pk = self.kwargs["pk"]
         team = Team.objects.select_related("organisation").filter(pk=pk).first()
         organisation = get_managed_organisation_or_404(
-            request.user, team.organisation_id if team else 0
+            self.request.user, team.organisation_id if team else 0
         )
-        team = get_managed_team_or_404(request.user, organisation, pk)
+        return get_managed_team_or_404(self.request.user, organisation, pk)
+
+    @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
+    def partial_update(self, request, pk=None):
+        team = self.versioned_object()
         data = TeamInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -289,10 +315,11 @@ class ProposedFirst(CursorPagination):
     page_size = 50
 
 
-class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+class AgreementViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsMember]
     serializer_class = AgreementSerializer
     pagination_class = ProposedFirst
+    versioned_actions = frozenset({"confirm", "end"})
 
     def get_queryset(self):
         return Agreement.objects.visible_to(self.request.user).select_related("ocmw", "partner")

@@ -83,6 +83,8 @@ def expected_user_grants(user_id: int) -> set[Grant]:
             if membership.team.organisation.is_partner:
                 # Small partner organisations rarely have a separate coordinator.
                 grants.add(("organisation", "manage_agreements", org_id))
+        elif membership.role == Membership.Role.PRIVACY and membership.team.organisation.is_ocmw:
+            grants.add(("organisation", "export_personal_data", org_id))
         elif membership.role == Membership.Role.COORDINATOR:
             grants.add(("organisation", "manage_agreements", org_id))
             if membership.team.plans_sessions:

@@ -102,6 +102,10 @@ class Language(models.TextChoices):
     IT = "it", _("Italian")
 
 
+# The water companies that sit on LACs (also created by a data migration).
+WATER_COMPANIES = ["De Watergroep", "Farys", "Pidpa", "Water-link", "Aquaduin", "AGSO Knokke-Heist"]
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         OCMW = "ocmw", _("OCMW / Sociaal Huis")
@@ -181,6 +185,7 @@ class Organisation(models.Model):
             ("plan_sessions", _("May plan information sessions for this organisation")),
             ("manage_agreements", _("May manage partnership agreements")),
             ("manage_members", _("May invite and remove members, manage teams")),
+            ("export_personal_data", _("May export all data held on a client (right of access)")),
         ]
 
     def __str__(self) -> str:
@@ -287,6 +292,7 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         COORDINATOR = "coordinator", _("Coordinator")
         ADMIN = "admin", _("Organisation admin")
+        PRIVACY = "privacy", _("Privacy officer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

@@ -49,6 +49,10 @@ class Roles:
         return self._any(lambda m: m.role == Membership.Role.COORDINATOR)
 
     @property
+    def is_privacy_officer(self) -> bool:
+        return self._any(lambda m: m.role == Membership.Role.PRIVACY)
+
+    @property
     def is_org_admin(self) -> bool:
         return self._any(lambda m: m.role == Membership.Role.ADMIN)
 
@@ -77,6 +81,7 @@ class Roles:
             (self.is_social_worker, _("OCMW social worker")),
             (self.is_coordinator, _("Coordinator")),
             (self.is_org_admin, _("Organisation admin")),
+            (self.is_privacy_officer, _("Privacy officer")),
             (self.is_platform_admin, _("Platform admin")),
         ]
         return [label for holds, label in names if holds]

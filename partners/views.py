@@ -157,8 +157,17 @@ def organisation_detail(request, pk: int):
             "agreements": agreements,
             "served": organisation.serves.order_by("name_nl") if organisation.is_ocmw else [],
             "can_edit": can_manage_members(request.user, organisation),
+            "response": _response_time(organisation),
         },
     )
+
+
+def _response_time(organisation):
+    if not organisation.is_ocmw:
+        return None
+    from referrals.figures import response_time
+
+    return response_time(organisation)
 
 
 @login_required

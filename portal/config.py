@@ -71,6 +71,20 @@ def env_list(name: str, default: list[str], *, environ=None) -> list[str]:
     return items
 
 
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str, *, environ=None) -> str:
+    """A request rate such as ``600/hour`` (periods: second, minute, hour, day)."""
+    value = _raw(name, environ) or default
+    number, _slash, period = value.partition("/")
+    if not number.isdigit() or int(number) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write it like 600/hour or 10/minute."
+        )
+    return value
+
+
 def env_choice(name: str, default: str, choices: Mapping[str, str], *, environ=None) -> str:
     """Map a short name (``console``) to a dotted path, refusing unknown names."""
     value = _raw(name, environ) or default

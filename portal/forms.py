@@ -59,3 +59,53 @@ class LanguageForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
+
+
+class ApiTokenForm(forms.Form):
+    DURATIONS = [
+        (30, _("30 days")),
+        (90, _("90 days")),
+        (180, _("6 months")),
+        (365, _("1 year")),
+    ]
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("So you recognise it later, for example the name of the program that uses it."),
+    )
+    scope = forms.ChoiceField(
+        label=_("What may the token do?"),
+        choices=[
+            ("read", _("Only read data")),
+            ("write", _("Read and change data")),
+        ],
+        initial="read",
+    )
+    days = forms.TypedChoiceField(
+        label=_("How long does it work?"),
+        choices=DURATIONS,
+        coerce=int,
+        initial=90,
+    )
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address (URL)"),
+        max_length=500,
+        help_text=_("Where the portal sends the messages. It must start with https://."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("For example the name of the system that receives the messages."),
+    )
+
+    def clean_url(self):
+        from portal.webhooks import validate_url
+
+        url = self.cleaned_data["url"]
+        validate_url(url)
+        return url

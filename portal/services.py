@@ -33,7 +33,9 @@ def invite_member(
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
     email = email.strip().lower()
-    if team.handles_arrears and email == actor.email.lower():
+    # Arrears teams and privacy officers (whose right-of-access export holds the
+    # arrears) read arrears: an admin may appoint others, never themselves.
+    if email == actor.email.lower() and (team.handles_arrears or role == Membership.Role.PRIVACY):
         raise ActionRefused(
             _("You cannot give yourself access to arrears. Ask another admin of your organisation.")
         )

@@ -8,6 +8,7 @@ start without a real secret key.
 
 from pathlib import Path
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from portal.config import (
@@ -16,6 +17,7 @@ from portal.config import (
     env_database,
     env_int,
     env_list,
+    env_rate,
     env_secret_key,
     env_str,
 )
@@ -70,12 +72,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.security.SessionTimeoutMiddleware",
+    "portal.security.RequestPathMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.LanguageMiddleware",
     "portal.middleware.RolesMiddleware",
+    "portal.security.MfaEnforcementMiddleware",
+    "portal.security.NoStoreMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.middleware.ApiTokenLogMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -93,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -121,10 +130,22 @@ TASKS = {
             {
                 "immediate": "django.tasks.backends.immediate.ImmediateBackend",
                 "dummy": "django.tasks.backends.dummy.DummyBackend",
+                # A Redis queue (RQ), worked by `manage.py rqworker` processes.
+                "rq": "django_tasks_rq.RQBackend",
             },
-        )
+        ),
+        "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq"]
+    TASK_QUEUE_URL = env_str("TASK_QUEUE_URL", "redis://127.0.0.1:6379/1")
+    if not TASK_QUEUE_URL.startswith(("redis://", "rediss://")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"TASK_QUEUE_URL={TASK_QUEUE_URL!r}: use redis://host:port/db.")
+    # Results are kept a day, so a page can still show how an import ended.
+    RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL, "DEFAULT_RESULT_TTL": 60 * 60 * 24}}
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -165,6 +186,12 @@ MFA_TOTP_ISSUER = "LAC water portaal"
 USERSESSIONS_TRACK_ACTIVITY = False
 
 PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 7, minimum=1)
+# Two-step login for arrears teams, organisation admins and platform admins.
+PORTAL_ENFORCE_MFA = env_bool("PORTAL_ENFORCE_MFA", default=True)
+# Log out after this long without activity, and after this long in any case.
+PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum=1)
+PORTAL_SESSION_MAX_HOURS = env_int("PORTAL_SESSION_MAX_HOURS", 10, minimum=1)
+LOGIN_URL_PATH = "/accounts/login/"
 # Minutes after the end of a home visit's window before the team is alerted.
 PORTAL_VISIT_GRACE_MINUTES = env_int("PORTAL_VISIT_GRACE_MINUTES", 30, minimum=0)
 # Absolute address of the portal, for links in e-mails sent by background tasks.
@@ -175,23 +202,46 @@ GUARDIAN_RENDER_403 = False
 GUARDIAN_AUTO_PREFETCH = False
 ANONYMOUS_USER_NAME = None
 
+# Requests per person made with API tokens (DRF rate: N/second, minute, hour or day).
+PORTAL_API_TOKEN_RATE = env_rate("PORTAL_API_TOKEN_RATE", "600/hour")
+# Webhooks: how often a delivery is tried, and how long the receiver may take.
+PORTAL_WEBHOOK_MAX_ATTEMPTS = env_int("PORTAL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+PORTAL_WEBHOOK_TIMEOUT = env_int("PORTAL_WEBHOOK_TIMEOUT", 5, minimum=1)
+# Plain http:// to this machine, for trying webhooks out locally (and for the tests).
+PORTAL_WEBHOOK_ALLOW_LOCALHOST = env_bool("PORTAL_WEBHOOK_ALLOW_LOCALHOST", default=not PRODUCTION)
+
 REST_FRAMEWORK = {
+    # Bearer first: its challenge turns a refused token into 401 (see portal.api_auth).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api_auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api_permissions.IsMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api_auth.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.PortalAutoSchema",
+    # No filtering or ordering unless a view whitelists it (see partners.filters).
+    "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LAC water partner portal API",
+    "DESCRIPTION": (
+        "The portal's REST API, version 1. Authenticate with the browser session or with "
+        "a personal access token (`Authorization: Bearer …`, made under My account → API "
+        'tokens). Errors are JSON: `{"detail": …, "code": …}` (plus `fields` for invalid '
+        "input), in the language of `Accept-Language` (Dutch by default, English, French). "
+        "Lists use cursor pagination. Detail responses carry an `ETag`; send it back in "
+        "`If-Match` when you change the object, so concurrent edits are refused (412) "
+        "instead of lost. Webhooks and signatures: see docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request components: required fields, minLength and writeOnly stay exact.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "ReferralReasonEnum": "referrals.models.Referral.Reason",
@@ -200,6 +250,9 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "referrals.models.Case.Status",
         "LacSessionStatusEnum": "referrals.models.LacSession.Status",
         "PaymentPlanStatusEnum": "referrals.models.PaymentPlan.Status",
+        # With split request components, "SessionRequest" would lose its "Request".
+        "SessionStatusEnum": "training.models.Session.Status",
+        "SessionRequestStatusEnum": "training.models.SessionRequest.Status",
     },
 }
 
@@ -242,6 +295,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LAC water portaal <noreply@e
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # Bar lengths in reports are set per element with a CSS variable.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -255,6 +321,15 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # The load balancer checks /health/ over plain HTTP on each web process.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    # Each web process serves the collected, content-hashed static files itself
+    # (WhiteNoise), so the load balancer needs no copy of them and no shared volume.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 LOGGING = {
     "version": 1,

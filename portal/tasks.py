@@ -43,3 +43,12 @@ def send_notification_emails(notification_ids: list[int]) -> None:
             body = render_to_string("portal/email/notification_body.txt", context)
         messages.append((subject, body, None, [notification.recipient.email]))
     send_mass_mail(messages, fail_silently=False)
+
+
+@task
+def deliver_webhooks(delivery_keys: list[str]) -> None:
+    """Send webhook deliveries now; failures wait for ``manage.py deliver_webhooks``."""
+    from portal import webhooks
+
+    for key in delivery_keys:
+        webhooks.attempt(key)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from portal.access_log import log_access
 from referrals.models import Referral
 
 
-def get_referral_for_user_or_404(user, pk: int) -> Referral:
-    """A referral the user may see (as referrer, receiver or by exception), else 404."""
+def get_referral_for_user_or_404(user, pk: int, *, purpose: str = "referral") -> Referral:
+    """A referral the user may see (as referrer, receiver or by exception), else 404.
+
+    Both outcomes are written to the access log."""
     referral = (
         Referral.objects.visible_to(user)
         .select_related(
@@ -24,11 +27,21 @@ def get_referral_for_user_or_404(user, pk: int) -> Referral:
         .first()
     )
     if referral is None:
+        log_access(user, "refused", "referral", pk, purpose=purpose)
         raise Http404
+    log_access(
+        user,
+        "read",
+        "referral",
+        pk,
+        purpose=purpose,
+        client_id=referral.client_id,
+        ocmw_id=referral.receiving_ocmw_id,
+    )
     return referral
 
 
-def get_case_for_user_or_404(user, pk: int):
+def get_case_for_user_or_404(user, pk: int, *, purpose: str = "case"):
     """A case of an OCMW whose arrears the person handles; 404 for everyone else,
     so nobody else can even learn that the case exists."""
     from referrals.models import Case
@@ -40,7 +53,11 @@ def get_case_for_user_or_404(user, pk: int):
         .first()
     )
     if case is None:
+        log_access(user, "refused", "case", pk, purpose=purpose)
         raise Http404
+    log_access(
+        user, "read", "case", pk, purpose=purpose, client_id=case.client_id, ocmw_id=case.ocmw_id
+    )
     return case
 
 

@@ -7,7 +7,7 @@ case details, and its status disappears when the client withdraws consent.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -15,6 +15,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partners.models import Postcode, Team
+from portal.api import VersionedMixin
 from portal.api_permissions import IsMember
 from portal.models import User
 from referrals import services
@@ -300,6 +301,13 @@ class MessageInput(serializers.Serializer):
 
 # Views ---------------------------------------------------------------------------
 
+# The receiving team and the referrer get different representations of one referral.
+REFERRAL_DETAIL = PolymorphicProxySerializer(
+    component_name="ReferralDetail",
+    serializers=[ReceivedReferralDetailSerializer, SentReferralDetailSerializer],
+    resource_type_field_name=None,
+)
+
 
 class NewestFirst(CursorPagination):
     ordering = ("-created_at", "-id")
@@ -311,12 +319,28 @@ class OldestSubmittedFirst(CursorPagination):
     page_size = 50
 
 
-class ReferralViewSet(viewsets.GenericViewSet):
+class ReferralViewSet(VersionedMixin, viewsets.GenericViewSet):
     """Referrals: ``sent`` for referrers, ``inbox`` for the receiving OCMW teams."""
 
     permission_classes = [IsMember]
     queryset = Referral.objects.none()
     serializer_class = SentReferralSerializer
+    versioned_actions = frozenset(
+        [
+            "submit",
+            "acknowledge",
+            "assign",
+            "contact",
+            "appointment",
+            "close",
+            "refuse",
+            "transfer",
+            "withdraw",
+        ]
+    )
+
+    def versioned_object(self):
+        return self._fetch(self.kwargs["pk"])
 
     def _detail(self, request, referral):
         if is_receiver(request.user, referral):
@@ -344,7 +368,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ReceivedReferralSerializer(page, many=True).data)
 
-    @extend_schema(responses=ReceivedReferralDetailSerializer)
+    @extend_schema(responses=REFERRAL_DETAIL)
     def retrieve(self, request, pk=None):
         return Response(self._detail(request, self._fetch(pk)))
 
@@ -372,9 +396,13 @@ class ReferralViewSet(viewsets.GenericViewSet):
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         call(referral, dict(data.validated_data))
+        if not Referral.objects.visible_to(request.user).filter(pk=pk).exists():
+            # A transfer can move the referral out of the caller's sight: it worked,
+            # there is nothing left to show them (not 404, which says it failed).
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(self._detail(request, self._fetch(pk)))
 
-    @extend_schema(request=VersionInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=VersionInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._act(
@@ -384,7 +412,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.submit_referral(r, actor=request.user, version=d["version"]),
         )
 
-    @extend_schema(request=VersionInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=VersionInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return self._act(
@@ -394,7 +422,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.acknowledge_referral(r, actor=request.user, version=d["version"]),
         )
 
-    @extend_schema(request=AssignInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=AssignInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         def call(referral, d):
@@ -407,7 +435,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
 
         return self._act(request, pk, AssignInput, call)
 
-    @extend_schema(request=ContactInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=ContactInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def contact(self, request, pk=None):
         return self._act(
@@ -417,7 +445,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.record_contact(r, actor=request.user, **d),
         )
 
-    @extend_schema(request=AppointmentInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=AppointmentInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def appointment(self, request, pk=None):
         return self._act(
@@ -427,7 +455,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.plan_appointment(r, actor=request.user, **d),
         )
 
-    @extend_schema(request=CloseInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=CloseInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._act(
@@ -437,7 +465,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.close_referral(r, actor=request.user, **d),
         )
 
-    @extend_schema(request=RefuseInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=RefuseInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         return self._act(
@@ -447,7 +475,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.refuse_referral(r, actor=request.user, **d),
         )
 
-    @extend_schema(request=TransferInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=TransferInput, responses={200: REFERRAL_DETAIL, 204: None})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         def call(referral, d):
@@ -464,7 +492,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
 
         return self._act(request, pk, TransferInput, call)
 
-    @extend_schema(request=WithdrawInput, responses=SentReferralDetailSerializer)
+    @extend_schema(request=WithdrawInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._act(
@@ -474,14 +502,14 @@ class ReferralViewSet(viewsets.GenericViewSet):
             lambda r, d: services.withdraw_referral(r, actor=request.user, **d),
         )
 
-    @extend_schema(request=None, responses=SentReferralDetailSerializer)
+    @extend_schema(request=None, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"], url_path="withdraw-consent")
     def withdraw_consent(self, request, pk=None):
         referral = self._fetch(pk)
         services.withdraw_consent(referral, actor=request.user)
         return Response(self._detail(request, self._fetch(pk)))
 
-    @extend_schema(request=MessageInput, responses=ReceivedReferralDetailSerializer)
+    @extend_schema(request=MessageInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])
     def messages(self, request, pk=None):
         return self._act(

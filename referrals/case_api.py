@@ -15,6 +15,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partners.models import Organisation
+from portal.api import VersionedMixin
 from portal.api_permissions import IsMember
 from referrals import cases
 from referrals.access import get_case_for_user_or_404, get_lac_session_for_user_or_404
@@ -121,10 +122,18 @@ class ByDate(CursorPagination):
     page_size = 50
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsMember]
     serializer_class = CaseSerializer
     pagination_class = NewestFirst
+    versioned_actions = precondition_required = frozenset({"arrears"})
+
+    def versioned_object(self):
+        """The arrears record (None before the first PUT creates it)."""
+        case = self.get_object()
+        if not can_view_arrears(self.request.user, case):
+            raise Http404
+        return ArrearsRecord.objects.filter(case=case).first()
 
     def get_queryset(self):
         return Case.objects.visible_to(self.request.user).select_related(

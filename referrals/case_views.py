@@ -121,7 +121,7 @@ def case_action(request, pk: int, action: str):
 
 @login_required
 def arrears_edit(request, pk: int):
-    case = get_case_for_user_or_404(request.user, pk)
+    case = get_case_for_user_or_404(request.user, pk, purpose="arrears")
     if not can_view_arrears(request.user, case):
         raise Http404
     record = ArrearsRecord.objects.filter(case=case).first()
@@ -159,7 +159,7 @@ def arrears_edit(request, pk: int):
 @login_required
 @require_POST
 def arrears_action(request, pk: int, action: str):
-    case = get_case_for_user_or_404(request.user, pk)
+    case = get_case_for_user_or_404(request.user, pk, purpose="arrears")
     try:
         if action == "invoice":
             form = case_forms.InvoiceForm(request.POST, prefix="invoice")
@@ -380,3 +380,16 @@ def lac_import_progress(request, pk: int):
     progress = cache.get(lac_import.progress_key(lac.pk)) or {"done": 0, "total": 0}
     template = "referrals/lac/_progress.html" if request.htmx else "referrals/lac/progress.html"
     return render(request, template, {"lac": lac, "progress": progress})
+
+
+@login_required
+@require_POST
+def referral_open_case(request, pk: int):
+    """From a referral to its case (opened now, or the one it already joined)."""
+    from referrals.access import get_referral_for_user_or_404
+
+    referral = get_referral_for_user_or_404(request.user, pk)
+    if not can_change_arrears(request.user, referral.receiving_ocmw):
+        raise Http404
+    case = cases.open_case_from_referral(referral, actor=request.user)
+    return redirect("case_detail", pk=case.pk)

@@ -86,3 +86,21 @@ def organisations_for_figures(user) -> list[Organisation]:
         ~Q(kind__in=[Organisation.Kind.WATER_COMPANY])
     )
     return [org for org in candidates if can_manage_agreements(user, org)]
+
+
+def response_time(ocmw: Organisation, *, days: int = 90) -> dict:
+    """How quickly an OCMW acknowledges referrals: median over the last ``days``.
+
+    Public to every logged-in person (the directory shows it); counts only, no
+    referral or client data.
+    """
+    from django.utils import timezone
+
+    since = timezone.now() - timedelta(days=days)
+    durations = Referral.objects.filter(
+        receiving_ocmw=ocmw, submitted_at__gte=since, acknowledged_at__isnull=False
+    ).values_list(F("acknowledged_at") - F("submitted_at"), flat=True)
+    hours = sorted(d.total_seconds() / 3600 for d in durations)
+    if not hours:
+        return {"count": 0, "median_hours": None}
+    return {"count": len(hours), "median_hours": round(statistics.median(hours), 1)}

@@ -67,12 +67,16 @@ class ReferralForm(forms.ModelForm):
             "offers_to_accompany",
             "accompany_availability",
             "contact_via",
+            "heard_at_session",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "lac_session_date": DATE}
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams.select_related("organisation")
+        field = self.fields["heard_at_session"]
+        field.queryset = sessions if sessions is not None else field.queryset.none()
+        field.label_from_instance = lambda s: f"{s.starts_at:%d/%m/%Y} {s.title}"
         choices = list(self.fields["team"].queryset[:2])
         if len(choices) == 1:
             self.fields["team"].initial = choices[0].pk

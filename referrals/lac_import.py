@@ -226,7 +226,12 @@ def _match(plan: Plan, ocmw: Organisation) -> None:
     numbers = {row.customer_number for row in plan.rows}
     records = {
         (r.water_company_id, r.customer_number): r
-        for r in ArrearsRecord.objects.filter(customer_number__in=numbers, case__ocmw=ocmw)
+        for r in ArrearsRecord.objects.filter(
+            # The water company too, so the (company, number) unique index finds them.
+            water_company__in={row.water_company.pk for row in plan.rows},
+            customer_number__in=numbers,
+            case__ocmw=ocmw,
+        )
     }
     names = {row.full_name.lower() for row in plan.rows}
     known = {}
@@ -237,9 +242,12 @@ def _match(plan: Plan, ocmw: Organisation) -> None:
         .select_related("client")
     ):
         known.setdefault(_client_key(case.client), (case.pk, case.client_id))
-    for referral in Referral.objects.filter(
-        receiving_ocmw=ocmw, client__full_name__in=_spellings(plan)
-    ).select_related("client"):
+    # Drafts are not sent yet (no consent): the OCMW does not know these clients.
+    for referral in (
+        Referral.objects.filter(receiving_ocmw=ocmw, client__full_name__in=_spellings(plan))
+        .exclude(status=Referral.Status.DRAFT)
+        .select_related("client")
+    ):
         known.setdefault(_client_key(referral.client), (None, referral.client_id))
     del names
     for row in plan.rows:
@@ -315,9 +323,11 @@ def apply(lac_import: LacImport, *, actor) -> dict:
     matched = {row.client_id: row.case_id for row in caseless if row.action == "match"}
     links.objects.bulk_create(
         links(case_id=matched[client_id], referral_id=referral_id)
-        for referral_id, client_id in Referral.objects.filter(
-            receiving_ocmw=ocmw, client_id__in=list(matched)
-        ).values_list("pk", "client_id")
+        for referral_id, client_id in (
+            Referral.objects.filter(receiving_ocmw=ocmw, client_id__in=list(matched))
+            .exclude(status=Referral.Status.DRAFT)
+            .values_list("pk", "client_id")
+        )
     )
     cache.set(progress_key(lac_import.pk), {"done": len(new_rows) // 2, "total": total}, 3600)
 
@@ -355,6 +365,9 @@ def apply(lac_import: LacImport, *, actor) -> dict:
             "justification_note",
             "version",
         ],
+        # bulk_update writes one CASE WHEN per row and field: its cost grows with the
+        # square of the batch, so thousands of rows go in small batches.
+        batch_size=250,
     )
     on_agenda = set(session.agenda.values_list("case_id", flat=True))
     start = len(on_agenda)

@@ -45,7 +45,7 @@ def attempt_new(request, pk: int):
 @login_required
 def outreach_proof(request, pk: int):
     """Every attempt by channel and date, printable for the LAC file."""
-    case = get_case_for_user_or_404(request.user, pk)
+    case = get_case_for_user_or_404(request.user, pk, purpose="proof of outreach (print)")
     attempts = case.attempts.select_related("worker", "partner").order_by("moment")
     return render(request, "referrals/outreach/proof.html", {"case": case, "attempts": attempts})
 
@@ -90,7 +90,7 @@ def letters(request, pk: int):
 
 @login_required
 def letter_print(request, pk: int):
-    case = get_case_for_user_or_404(request.user, pk)
+    case = get_case_for_user_or_404(request.user, pk, purpose="letter (print)")
     _form, letter = _letter_from_request(request, case)
     if letter is None:
         raise Http404
@@ -99,7 +99,7 @@ def letter_print(request, pk: int):
 
 @login_required
 def letter_download(request, pk: int):
-    case = get_case_for_user_or_404(request.user, pk)
+    case = get_case_for_user_or_404(request.user, pk, purpose="letter (PDF export)")
     _form, letter = _letter_from_request(request, case)
     if letter is None:
         raise Http404
@@ -322,7 +322,12 @@ def what_works_report(request):
 
 @login_required
 def what_works_csv(request):
-    _ocmw, _form, start, end, report = _report(request)
+    ocmw, _form, start, end, report = _report(request)
+    from portal.access_log import log_access
+
+    log_access(
+        request.user, "export", "what_works", ocmw.pk, purpose="what-works CSV", ocmw_id=ocmw.pk
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="what-works-{start}-{end}.csv"'
     writer = csv.writer(response, delimiter=";")

@@ -21,6 +21,10 @@ class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ReferralQuerySet:
         """Referrals of the person's teams, as referrer or as receiver, plus exceptions.
 
+        A draft is the referrer's alone: it is routed, but nothing of it (the
+        client's details included) reaches the receiving team before it is
+        submitted with the client's consent.
+
         Exceptions are per-referral guardian grants (an extra team it is shared
         with, an accompanying worker of another organisation); they are few, so
         their ids are read first and joined as a literal list.
@@ -28,7 +32,9 @@ class ReferralQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         teams = team_ids_of(user)
-        condition = models.Q(referring_team_id__in=teams) | models.Q(receiving_team_id__in=teams)
+        condition = models.Q(referring_team_id__in=teams) | (
+            models.Q(receiving_team_id__in=teams) & ~models.Q(status="draft")
+        )
         exceptions = self._exception_ids(user, teams)
         if exceptions:
             condition |= models.Q(pk__in=exceptions)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Membership, Team
-from portal import audit
+from portal import audit, webhooks
 from portal.exceptions import ActionRefused
 from portal.models import User
 from portal.notifications import notify
@@ -110,6 +110,7 @@ def _move(
         organisation=referral.receiving_ocmw,
         data={"from": previous, "to": referral.status},
     )
+    webhooks.referral_event(referral, action)
     return referral
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import case_views, outreach_views, views
+from referrals import case_views, outreach_views, privacy_views, views
 
 urlpatterns = [
     path("referrals/", views.my_referrals, name="my_referrals"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/figures/", views.figures, name="referral_figures"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/case/", case_views.referral_open_case, name="referral_open_case"),
     path("referrals/<int:pk>/<slug:action>/", views.referral_action, name="referral_action"),
     path("cases/", case_views.case_list, name="case_list"),
     path("cases/new/", case_views.case_new, name="case_new"),
@@ -40,6 +41,8 @@ urlpatterns = [
         outreach_views.letter_template_edit,
         name="letter_template_edit",
     ),
+    path("privacy/clients/", privacy_views.privacy_clients, name="privacy_clients"),
+    path("privacy/clients/<int:pk>/export/", privacy_views.privacy_export, name="privacy_export"),
     path("outreach/what-works/", outreach_views.what_works_report, name="what_works"),
     path("outreach/what-works.csv", outreach_views.what_works_csv, name="what_works_csv"),
     path("lac/", case_views.lac_sessions, name="lac_sessions"),

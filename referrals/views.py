@@ -15,6 +15,7 @@ from referrals import forms, services
 from referrals.access import get_referral_for_user_or_404
 from referrals.models import OPEN_STATUSES, Referral
 from referrals.permissions import (
+    can_change_arrears,
     coordinates_receiving_team,
     is_receiver,
     is_referrer,
@@ -99,7 +100,9 @@ def referral_new(request):
         raise PermissionDenied
     data = request.POST or None
     client_form = forms.ClientForm(data, prefix="client")
-    referral_form = forms.ReferralForm(data, prefix="referral", teams=teams)
+    referral_form = forms.ReferralForm(
+        data, prefix="referral", teams=teams, sessions=_recent_sessions(request.user)
+    )
     consent_form = forms.ConsentForm(data, prefix="consent")
     # Validate every form (not all() over a generator) so all errors show at once.
     results = [f.is_valid() for f in (client_form, referral_form, consent_form)]
@@ -135,6 +138,22 @@ def referral_new(request):
     )
 
 
+def _recent_sessions(user):
+    """Information sessions of the last year the person can see, for "heard of the OCMW at"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from training.models import Session
+
+    since = timezone.now() - timedelta(days=365)
+    return (
+        Session.objects.visible_to(user)
+        .filter(starts_at__gte=since, starts_at__lte=timezone.now())
+        .order_by("-starts_at")
+    )
+
+
 @login_required
 def referral_detail(request, pk: int):
     referral = get_referral_for_user_or_404(request.user, pk)
@@ -165,6 +184,8 @@ def _receiver_detail(request, referral, bound: dict | None = None):
         "timeline": referral.timeline.select_related("actor"),
         "duplicates": services.possible_duplicates(referral).select_related("client")[:5],
         "is_coordinator": coordinates_receiving_team(request.user, referral),
+        # Only the arrears team learns that a case exists (or can open one).
+        "arrears_team": can_change_arrears(request.user, referral.receiving_ocmw),
         "load": services.open_load(referral.receiving_team),
         "allowed": {action: services.allowed(referral, action) for action in services.TRANSITIONS},
         "forms": {
@@ -179,6 +200,9 @@ def _receiver_detail(request, referral, bound: dict | None = None):
         },
     }
     context["forms"].update(bound or {})
+    for action, form in context["forms"].items():
+        # Several action forms share field names: give each its own ids.
+        form.auto_id = f"id_{action}_%s"
     status = 200 if not bound else 400
     return render(request, "referrals/detail_receiver.html", context, status=status)
 
@@ -272,6 +296,8 @@ def referral_action(request, pk: int, action: str):
     refusal, form = _run(form, lambda data: call(referral, request.user, data))
     if refusal == "":
         messages.success(request, _("Saved."))
+        if not Referral.objects.visible_to(request.user).filter(pk=referral.pk).exists():
+            return redirect("referral_inbox")  # transferred to a team the person is not in
         return redirect("referral_detail", pk=referral.pk)
     if refusal:
         messages.error(request, refusal)

@@ -15,6 +15,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.referrals.conftest import CONSENT, client_data, referral_data
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +24,20 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _mfa_not_enforced(settings):
+    """Most tests log people in with force_login; enforcement has its own tests."""
+    settings.PORTAL_ENFORCE_MFA = False
+
+
 @pytest.fixture
 def cast(db):
     """Two OCMWs, their teams, two partners (one with an agreement), and a person per role."""
+    return build_cast()
+
+
+def build_cast() -> SimpleNamespace:
+    """The cast itself, for fixtures of a wider scope (see tests/security/conftest.py)."""
     municipality = MunicipalityFactory(nis_code="41002", name_nl="Aalst")
     postcode = PostcodeFactory(code="9300", name="Aalst", municipality=municipality)
     other_municipality = MunicipalityFactory(nis_code="42006", name_nl="Dendermonde")
@@ -109,3 +121,30 @@ def pytest_sessionstart(session):
     call_command("compilemessages", ignore_patterns=[".venv", "*/site-packages/*"], verbosity=0)
     # Catalogues read before the .mo files existed are cached empty: forget them.
     translation_file_changed(sender=None, file_path=Path("compiled.mo"))
+
+
+@pytest.fixture
+def make_referral(cast):
+    def make(*, actor=None, team=None, submit=True, consent=CONSENT, client=None, **referral):
+        return _services().create_referral(
+            actor=actor or cast.partner_worker,
+            team=team or cast.teams.partner,
+            client=client or client_data(cast),
+            referral=referral_data(**referral),
+            consent=consent,
+            submit=submit,
+        )
+
+    return make
+
+
+@pytest.fixture
+def referral(make_referral):
+    """A submitted water referral from the partner to OCMW Aalst's energie- en watercel."""
+    return make_referral()
+
+
+def _services():
+    from referrals import services
+
+    return services

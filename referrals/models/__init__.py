@@ -21,6 +21,7 @@ from referrals.models.referrals import (
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
     ResponsePolicy,
+    RetentionPolicy,
     TimelineEntry,
 )
 
@@ -44,5 +45,6 @@ __all__ = [
     "ReferralGroupObjectPermission",
     "ReferralUserObjectPermission",
     "ResponsePolicy",
+    "RetentionPolicy",
     "TimelineEntry",
 ]

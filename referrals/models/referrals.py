@@ -61,7 +61,11 @@ class Client(models.Model):
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
-        indexes = [models.Index(fields=["postcode", "full_name"], name="client_address_idx")]
+        indexes = [
+            models.Index(fields=["postcode", "full_name"], name="client_address_idx"),
+            # The LAC-list import looks clients up by the names in the file.
+            models.Index(fields=["full_name"], name="client_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -136,6 +140,14 @@ class Referral(models.Model):
         choices=ContactVia.choices,
         default=ContactVia.DIRECT,
     )
+    heard_at_session = models.ForeignKey(
+        "training.Session",
+        verbose_name=_("heard of the OCMW at an information session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals_heard_here",
+    )
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.DRAFT
     )
@@ -175,6 +187,22 @@ class Referral(models.Model):
                 fields=["receiving_team", "status", "submitted_at"], name="referral_inbox_idx"
             ),
             models.Index(fields=["receiving_ocmw", "submitted_at"], name="referral_ocmw_idx"),
+            # "My referrals", newest first: the first page comes straight from the index
+            # instead of sorting all of a team's referrals (docs/benchmarks.md).
+            models.Index(
+                fields=["referring_team", "-created_at", "-id"], name="referral_sent_recent_idx"
+            ),
+            # The inbox's default view: open referrals, oldest unacknowledged first.
+            models.Index(
+                models.F("receiving_team"),
+                models.F("acknowledged_at").asc(nulls_first=True),
+                models.F("submitted_at"),
+                models.F("id"),
+                name="referral_inbox_open_idx",
+                condition=models.Q(
+                    status__in=["acknowledged", "appointment", "contact_made", "submitted"]
+                ),
+            ),
         ]
         permissions = [("view_referral_exception", _("May see this referral (exception)"))]
 
@@ -314,3 +342,22 @@ class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     """Exception: an extra team the referral is shared with."""
 
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class RetentionPolicy(models.Model):
+    """How long an OCMW keeps finished referrals and closed cases with names attached."""
+
+    ocmw = models.OneToOneField(
+        "partners.Organisation", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    referral_months = models.PositiveSmallIntegerField(
+        _("keep finished referrals (months)"), default=24
+    )
+    case_months = models.PositiveSmallIntegerField(_("keep closed cases (months)"), default=60)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return str(self.ocmw)

@@ -9,7 +9,9 @@ API = "/api/v1"
 
 
 def test_api_needs_login(client):
-    assert client.get(f"{API}/organisations/").status_code == 403
+    response = client.get(f"{API}/organisations/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_directory_api_filters_and_paginates_by_cursor(cast, client):
@@ -82,7 +84,9 @@ def test_team_create_and_arrears_flag_refused(cast, client):
     assert created.status_code == 201
     team = Team.objects.get(name="Nazorg")
     refused = client.patch(
-        f"{API}/teams/{team.pk}/", {"handles_arrears": True}, content_type="application/json"
+        f"{API}/teams/{team.pk}/",
+        {"version": team.version, "handles_arrears": True},
+        content_type="application/json",
     )
     assert refused.status_code == 403
     team.refresh_from_db()

@@ -137,3 +137,26 @@ def test_member_of_another_organisation_cannot_be_removed_through_this_one(cast,
     url = reverse("member_remove", args=[cast.ocmw.pk, membership.pk])
     assert client.post(url).status_code == 404
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_ocmw_profile_shows_how_quickly_it_acknowledges(cast, client, make_referral):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from referrals import services
+    from referrals.models import Referral
+
+    for hours in (2, 10, 30):
+        referral = make_referral()
+        Referral.objects.filter(pk=referral.pk).update(
+            submitted_at=timezone.now() - timedelta(hours=hours)
+        )
+        referral.refresh_from_db()
+        services.acknowledge_referral(referral, actor=cast.social_worker, version=referral.version)
+    client.force_login(cast.other_partner_worker)
+    response = client.get(reverse("organisation_detail", args=[cast.ocmw.pk]))
+    assert response.context["response"] == {"count": 3, "median_hours": 10.0}
+    assert 'data-role="response-time"' in response.content.decode()
+    empty = client.get(reverse("organisation_detail", args=[cast.other_ocmw.pk]))
+    assert empty.context["response"]["count"] == 0

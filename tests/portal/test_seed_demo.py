@@ -58,3 +58,24 @@ def test_demo_platform_admin_is_staff_but_not_superuser():
     admin = User.objects.get(email=PLATFORM_ADMIN[0])
     assert admin.is_staff
     assert not admin.is_superuser
+
+
+def test_demo_accounts_that_need_two_step_login_have_it():
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from portal.management.commands.demo_totp import current_code
+
+    call_command("seed_demo")
+    needing = {
+        "maatschappelijkwerker@example.org",
+        "coordinator@example.org",
+        "admin@example.org",
+        "partner.admin@example.org",
+        PLATFORM_ADMIN[0],
+    }
+    with_totp = set(Authenticator.objects.filter(type="totp").values_list("user__email", flat=True))
+    assert needing <= with_totp
+    assert "partner@example.org" not in with_totp
+    totp = TOTP(Authenticator.objects.get(user__email="admin@example.org", type="totp"))
+    assert totp.validate_code(current_code())

@@ -94,3 +94,36 @@ def test_settings_module_refuses_to_start_in_production_without_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("rate", ["600/hour", "10/minute", "1/s", "5000/day"])
+def test_rates_are_read(rate):
+    assert config.env_rate("RATE", "1/day", environ={"RATE": rate}) == rate
+
+
+@pytest.mark.parametrize("rate", ["600", "ten/minute", "0/minute", "5/week", "/hour"])
+def test_bad_rates_stop_the_start(rate):
+    with pytest.raises(ImproperlyConfigured, match="RATE"):
+        config.env_rate("RATE", "1/day", environ={"RATE": rate})
+
+
+def test_production_api_is_json_only_and_webhooks_stay_off_localhost():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.update(
+        PORTAL_ENV="production",
+        ALLOWED_HOSTS="portal.example.org",
+        SECRET_KEY="x" * 10 + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ",
+    )
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'], s.PORTAL_WEBHOOK_ALLOW_LOCALHOST)"
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "['rest_framework.renderers.JSONRenderer'] False"

@@ -1,6 +1,3 @@
-import pytest
-
-from referrals import services
 from referrals.models import Consent
 
 
@@ -45,24 +42,3 @@ CONSENT = {
     "method": Consent.Method.SPOKEN,
     "given_by": "Maria Janssens",
 }
-
-
-@pytest.fixture
-def make_referral(cast):
-    def make(*, actor=None, team=None, submit=True, consent=CONSENT, client=None, **referral):
-        return services.create_referral(
-            actor=actor or cast.partner_worker,
-            team=team or cast.teams.partner,
-            client=client or client_data(cast),
-            referral=referral_data(**referral),
-            consent=consent,
-            submit=submit,
-        )
-
-    return make
-
-
-@pytest.fixture
-def referral(make_referral):
-    """A submitted water referral from the partner to OCMW Aalst's energie- en watercel."""
-    return make_referral()

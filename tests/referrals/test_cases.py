@@ -203,3 +203,25 @@ def test_new_member_of_the_arrears_team_sees_the_cases(cast, case):
     newcomer = MembershipFactory(team=cast.teams.watercel).user
     sync_user_grants([newcomer.pk])
     assert Case.objects.visible_to(newcomer).count() == 1
+
+
+def test_the_arrears_team_opens_the_case_from_the_referral(cast, client, referral):
+    url = reverse("referral_open_case", args=[referral.pk])
+    client.force_login(cast.social_worker)
+    page = client.get(reverse("referral_detail", args=[referral.pk])).content.decode()
+    assert url in page
+    response = client.post(url)
+    case = Case.objects.get()
+    assert response.url == reverse("case_detail", args=[case.pk])
+    assert client.post(url).url == response.url  # the same case the second time
+
+
+@pytest.mark.parametrize("person", ["onthaal_worker", "partner_worker", "internal_worker"])
+def test_nobody_else_sees_or_opens_the_case_from_a_referral(cast, client, make_referral, person):
+    referral = make_referral(reason="other") if person == "onthaal_worker" else make_referral()
+    url = reverse("referral_open_case", args=[referral.pk])
+    client.force_login(getattr(cast, person))
+    page = client.get(reverse("referral_detail", args=[referral.pk])).content.decode()
+    assert url not in page
+    assert client.post(url).status_code == 404
+    assert not Case.objects.exists()

@@ -53,7 +53,7 @@ def test_voicemail_against_the_clients_wish_is_always_refused(cast, case):
 
 def test_shared_mailbox_conflicts_need_confirmation(cast, case):
     assert case.client.closed_envelope
-    with pytest.raises(ActionRefused, match="envelop"):
+    with pytest.raises(ActionRefused, match="gesloten omslag"):
         outreach.log_attempt(
             case,
             actor=cast.social_worker,

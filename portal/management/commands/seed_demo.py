@@ -16,7 +16,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from partners.grants import rebuild_grants
-from partners.models import Agreement, Membership, Municipality, Organisation, Postcode, Team
+from partners.models import (
+    WATER_COMPANIES,
+    Agreement,
+    Membership,
+    Municipality,
+    Organisation,
+    Postcode,
+    Team,
+)
 from portal.models import User
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - documented demo password
@@ -164,6 +172,7 @@ ACCOUNTS = [
     ("onthaal@example.org", "Tom Wouters", "OCMW Aalst", "Onthaal", "member"),
     ("coordinator@example.org", "An Maes", "OCMW Aalst", "Energie- en watercel", "coordinator"),
     ("admin@example.org", "Koen Verhoeven", "OCMW Aalst", "Beheer", "admin"),
+    ("privacy@example.org", "Hilde Jacobs", "OCMW Aalst", "Beheer", "privacy"),
     (
         "maatschappelijkwerker.dendermonde@example.org",
         "Ines Mertens",
@@ -188,7 +197,12 @@ AGREEMENTS = [
     ("Sociaal Huis Dendermonde", "Welzijnsschakel Dendermonde", True, True, True),
 ]
 
-PLATFORM_ADMIN_APPS = ("portal", "partners")
+# Not "referrals": arrears are never shown in the admin, to anyone.
+PLATFORM_ADMIN_APPS = ("portal", "partners", "training")
+
+# Demo accounts that must use two-step login (arrears teams, admins) share this
+# authenticator secret, listed in the README; `manage.py demo_totp` prints the code.
+DEMO_TOTP_SECRET = "LACWATERDEMOPORTAALVLAANDEREN234"  # noqa: S105 - documented demo secret
 
 
 class Command(BaseCommand):
@@ -203,11 +217,14 @@ class Command(BaseCommand):
     @transaction.atomic
     def _seed(self):
         postcodes = self._municipalities()
+        for name in WATER_COMPANIES:  # normally there from a migration; tests may have emptied it
+            Organisation.objects.get_or_create(name=name, kind=Organisation.Kind.WATER_COMPANY)
         organisations = self._organisations(postcodes)
         teams = self._teams(organisations)
         self._accounts(teams)
         self._agreements(organisations)
         report = rebuild_grants()
+        self._two_step_login()
         # Each app adds its own demo data (referrals, sessions...) in <app>/demo.py.
         for app in ("referrals", "training"):
             if importlib.util.find_spec(f"{app}.demo") is not None:
@@ -290,6 +307,27 @@ class Command(BaseCommand):
             Permission.objects.filter(content_type__app_label__in=PLATFORM_ADMIN_APPS)
         )
         admin.groups.add(group)
+
+    def _two_step_login(self) -> None:
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from partners.roles import roles_for
+        from portal.security import needs_mfa
+
+        emails = [email for email, *_rest in ACCOUNTS] + [PLATFORM_ADMIN[0]]
+        for user in User.objects.filter(email__in=emails):
+            if (
+                needs_mfa(roles_for(user))
+                and not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists()
+            ):
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+        self.stdout.write(
+            f"Two-step login secret of the demo's arrears teams and admins: {DEMO_TOTP_SECRET}"
+            " (current code: manage.py demo_totp)"
+        )
 
     def _user(self, email: str, name: str, *, is_staff: bool = False) -> User:
         user = User.objects.filter(email=email).first()

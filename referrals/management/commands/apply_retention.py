@@ -1,0 +1,31 @@
+"""Pseudonymise finished referrals and closed cases past each OCMW's retention period.
+
+Run it daily. ``--dry-run`` only says what would go.
+"""
+
+from django.core.management.base import BaseCommand
+
+from referrals import retention
+
+
+class Command(BaseCommand):
+    help = "Pseudonymise referrals and cases past their retention period."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Change nothing.")
+
+    def handle(self, *args, dry_run: bool = False, **options):
+        report = retention.due()
+        self.stdout.write(
+            f"{len(report.referrals)} referral(s), {len(report.cases)} case(s) and "
+            f"{len(report.clients)} client(s) past their retention period."
+        )
+        if dry_run:
+            for pk in report.referrals:
+                self.stdout.write(f"  referral {pk}")
+            for pk in report.cases:
+                self.stdout.write(f"  case {pk}")
+            self.stdout.write("Dry run: nothing changed.")
+            return
+        retention.apply(report)
+        self.stdout.write(self.style.SUCCESS("Pseudonymised."))

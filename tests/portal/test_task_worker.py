@@ -1,0 +1,90 @@
+"""TASK_BACKEND=rq: tasks go to a Redis queue and a worker process runs them.
+
+These tests use the Redis server on 127.0.0.1:6379 (database 15, emptied first)
+and are skipped with a message when it is not running.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.tasks import TaskResultStatus
+from django.test import override_settings
+
+redis = pytest.importorskip("redis")
+django_rq = pytest.importorskip("django_rq")
+
+QUEUE_URL = "redis://127.0.0.1:6379/15"
+RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": QUEUE_URL}}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def queue():
+    try:
+        redis.Redis.from_url(QUEUE_URL).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    with override_settings(TASKS=RQ_TASKS, RQ_QUEUES=RQ_QUEUES):
+        from django_tasks_rq import Job
+
+        rq_queue = django_rq.get_queue("default", job_class=Job)
+        rq_queue.empty()
+        yield rq_queue
+        rq_queue.empty()
+
+
+@pytest.mark.django_db
+def test_a_project_task_waits_in_redis_until_a_worker_runs_it(queue):
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    from training.tasks import send_session_reminders
+
+    result = send_session_reminders.enqueue(within_days=2)
+    assert queue.count == 1
+    assert send_session_reminders.get_result(result.id).status == TaskResultStatus.READY
+
+    # A worker in this process (no fork), so it shares the test's database transaction.
+    worker = django_rq.get_worker("default", worker_class=SimpleWorker, job_class=Job)
+    assert worker.work(burst=True)
+
+    done = send_session_reminders.get_result(result.id)
+    assert done.status == TaskResultStatus.SUCCESSFUL
+    assert done.return_value == 0
+    assert queue.count == 0
+
+
+def test_the_documented_worker_command_runs_enqueued_tasks(queue):
+    from tests.portal.worker_tasks import add
+
+    result = add.enqueue(2, 3)
+    env = {
+        **os.environ,
+        "TASK_BACKEND": "rq",
+        "TASK_QUEUE_URL": QUEUE_URL,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    # The command of docs/deployment.md, stopping once the queue is empty.
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "rqworker",
+            "--burst",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "default",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    done = add.get_result(result.id)
+    assert done.status == TaskResultStatus.SUCCESSFUL
+    assert done.return_value == 5
