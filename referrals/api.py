@@ -7,7 +7,12 @@ case details, and its status disappears when the client withdraws consent.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -359,7 +364,10 @@ class ReferralViewSet(VersionedMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(SentReferralSerializer(page, many=True).data)
 
-    @extend_schema(responses=ReceivedReferralSerializer(many=True))
+    @extend_schema(
+        responses=ReceivedReferralSerializer(many=True),
+        parameters=[OpenApiParameter("open", bool, description="Only referrals still open")],
+    )
     @action(detail=False, pagination_class=OldestSubmittedFirst)
     def inbox(self, request):
         queryset = Referral.objects.inbox_of(request.user).for_lists()

@@ -458,3 +458,23 @@ def test_members_page_links_to_tokens_and_webhooks(cast, client):
     page = client.get(reverse("members", args=[cast.ocmw.pk])).content.decode()
     assert reverse("webhooks", args=[cast.ocmw.pk]) in page
     assert reverse("organisation_api_tokens", args=[cast.ocmw.pk]) in page
+
+
+def test_the_documented_verification_code_accepts_a_real_delivery(
+    cast, receiver, endpoints, make_referral, django_capture_on_commit_callbacks
+):
+    """docs/api.md shows integrators how to check a signature: that code must work."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+    code = docs.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, str(docs), "exec"), namespace)  # noqa: S102 - our own documentation
+    with django_capture_on_commit_callbacks(execute=True):
+        make_referral()
+    request = _by_path(receiver, "/partner")[0]
+    signature = request["headers"]["X-Portal-Signature"]
+    payload = namespace["verify"](endpoints["partner"][1], request["body"], signature)
+    assert payload["event"] == "referral.submitted"
+    with pytest.raises(ValueError, match="not signed"):
+        namespace["verify"]("whsec_wrong", request["body"], signature)

@@ -24,17 +24,28 @@ ROLES = (
     "other_social_worker",
     "coordinator",
     "org_admin",
+    "privacy_officer",
 )
 
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 PARTNER = frozenset({"partner_worker", "partner_admin"})  # Buurthuis De Brug
 OCMW = frozenset(  # every member of OCMW Aalst
-    {"internal_worker", "social_worker", "onthaal_worker", "coordinator", "org_admin"}
+    {
+        "internal_worker",
+        "social_worker",
+        "onthaal_worker",
+        "coordinator",
+        "org_admin",
+        "privacy_officer",
+    }
 )
 MEMBERS = LOGGED_IN - {"outsider", "platform_admin"}  # a member of some organisation
 ARREARS_AALST = frozenset({"social_worker", "coordinator"})  # energie- en watercel Aalst
 ARREARS_DENDERMONDE = frozenset({"other_social_worker"})
 ARREARS_ANY = ARREARS_AALST | ARREARS_DENDERMONDE
+# The privacy officer of OCMW Aalst exports everything held on a client (GDPR
+# art. 15), arrears included; in the demo world they sit in Beheer.
+PRIVACY_AALST = frozenset({"privacy_officer"})
 REFERRERS = frozenset(
     {"partner_worker", "partner_admin", "other_partner_worker", "internal_worker"}
 )

@@ -11,11 +11,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.crawl import body_text
-from tests.security.audiences import ARREARS_AALST, ARREARS_DENDERMONDE
+from tests.security.audiences import ARREARS_AALST, ARREARS_DENDERMONDE, PRIVACY_AALST
 from tests.security.world import AALST, DENDERMONDE, Secret
 
-# Who may read each OCMW's arrears (and so see its sentinels).
-READERS = {AALST: ARREARS_AALST, DENDERMONDE: ARREARS_DENDERMONDE}
+# The arrears team of each OCMW: they work with its arrears (and find every sentinel).
+TEAMS = {AALST: ARREARS_AALST, DENDERMONDE: ARREARS_DENDERMONDE}
+# Who may read each OCMW's arrears (and so see its sentinels): the arrears team, and
+# the privacy officer in a right-of-access export.
+READERS = {AALST: ARREARS_AALST | PRIVACY_AALST, DENDERMONDE: ARREARS_DENDERMONDE}
 
 STORED_APPS = ("portal", "partners", "referrals", "training", "auth")
 # Tables a refused request may write to: the record of the visit itself.
@@ -74,6 +77,29 @@ def fingerprint() -> str:
         rows = model._base_manager.order_by("pk").values_list(*columns)
         digest.update(f"{meta.label}:{list(rows)!r}".encode())
     return digest.hexdigest()
+
+
+@contextmanager
+def sent_after_commit():
+    """Run what the block leaves for after the commit (e-mails, webhooks), with the
+    network faked; yields the webhook bodies "sent"."""
+    from unittest import mock
+
+    from django.test import TestCase
+
+    from portal import webhooks
+
+    bodies: list[str] = []
+
+    def fake_send(delivery, now):
+        bodies.append(repr(delivery.payload))
+        return 204, ""
+
+    with (
+        mock.patch.object(webhooks, "_send", fake_send),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        yield bodies
 
 
 @contextmanager

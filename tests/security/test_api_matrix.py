@@ -18,11 +18,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from tests.security import audiences as a
 from tests.security.audiences import ROLES
-from tests.security.helpers import client_of, openapi_schema, shows_hidden_arrears, undone, writes
+from tests.security.helpers import (
+    READERS,
+    client_of,
+    openapi_schema,
+    sent_after_commit,
+    shows_hidden_arrears,
+    undone,
+    writes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -515,10 +524,14 @@ def _request(client, op, world):
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.test_id)
 def test_operation(world, op):
+    """The expected answer for every role; no answer shows arrears the role may not
+    read; a refusal writes nothing; what an accepted change sends out (e-mails after
+    the commit, webhooks) carries no arrears at all."""
     answers, changed = {}, {}
+    mail.outbox = []
     for role in ROLES:
         client = client_of(world, role)
-        with undone(), writes() as written:
+        with undone(), writes() as written, sent_after_commit() as webhook_bodies:
             response = _request(client, op, world)
         answers[role] = response.status_code
         if leaked := shows_hidden_arrears(role, response):
@@ -527,3 +540,5 @@ def test_operation(world, op):
             changed[role] = written
     assert answers == op.expect, op.url(world)
     assert changed == {}, f"{op.key}: refused, yet written"
+    sent = [f"{m.subject}\n{m.body}" for m in mail.outbox] + webhook_bodies
+    assert [text for text in sent if any(s.found_in(text) for s in READERS)] == []

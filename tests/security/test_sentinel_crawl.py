@@ -28,11 +28,11 @@ from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
 
-from portal.models import AuditEntry, Notification, WebhookDelivery
+from portal.models import AccessLog, AuditEntry, Notification, WebhookDelivery
 from referrals import models as referral_models
 from tests.crawl import api_crawl, body_text, crawl
 from tests.security.audiences import ROLES
-from tests.security.helpers import READERS, client_of, hidden_from
+from tests.security.helpers import READERS, TEAMS, client_of, hidden_from
 from tests.security.test_api_matrix import API, OPS
 from tests.security.world import Secret, capture_logs, render_record
 
@@ -82,8 +82,8 @@ def test_nothing_reachable_shows_arrears_the_role_may_not_read(world, role):
     # The positive side: the arrears team finds every value planted for its OCMW,
     # so the crawl does reach the pages where they live.
     everything = "\n".join(texts.values())
-    for secret, readers in READERS.items():
-        if role in readers:
+    for secret, team in TEAMS.items():
+        if role in team:
             missing = [text for text in planted_fields(secret) if text not in everything]
             assert missing == []
             assert f"{int(secret.amount):,}".replace(",", ".") in everything  # 98.765,43
@@ -187,7 +187,8 @@ def _plain_on_purpose(model, world) -> dict:
 def test_no_email_log_notification_audit_or_webhook_carries_arrears(world):
     """Whatever goes out or is kept for others to read never carries arrears, for
     anyone: not to the arrears team either (e-mails and logs leave the portal,
-    organisation admins read the audit log, webhooks go to other systems)."""
+    organisation admins read the audit log, privacy officers the access log,
+    webhooks go to other systems)."""
     secrets = list(READERS)
     texts = {f"e-mail to {m.to}: {m.subject}": _mail_text(m) for m in world.emails}
     texts |= {f"log {r.name}": render_record(r) for r in world.log_records}
@@ -197,6 +198,10 @@ def test_no_email_log_notification_audit_or_webhook_carries_arrears(world):
         for e in AuditEntry.objects.all()
     }
     texts |= {f"webhook {d.pk}": repr(d.payload) for d in WebhookDelivery.objects.all()}
+    texts |= {
+        f"access log {e.pk}": f"{e.object_type} {e.object_id} {e.purpose} {e.path}"
+        for e in AccessLog.objects.all()
+    }
     texts |= {f"webhook sent {i}": repr(body) for i, body in enumerate(world.webhook_bodies)}
     assert len(world.emails) > 5
     assert len(world.webhook_bodies) > 3

@@ -287,10 +287,15 @@ ROWS = [
     own("letter_template_edit", a.ARREARS_COORDINATOR, lambda w: {"template_pk": w.template.pk}),
     own("what_works", a.ANY_ARREARS_TEAM),
     own("what_works_csv", a.ANY_ARREARS_TEAM),
-    # The right-of-access export of the OCMW's privacy officer (not a role of the cast:
-    # nobody here holds "export personal data").
-    own("privacy_clients", a.audience(())),
-    own("privacy_export", a.audience(()), lambda w: {"pk": w.case.client_id}),
+    # The right-of-access export: the OCMW's privacy officer, for clients of their OCMW.
+    own("privacy_clients", a.audience(a.PRIVACY_AALST)),
+    own("privacy_export", a.audience(a.PRIVACY_AALST), lambda w: {"pk": w.case.client_id}),
+    own(
+        "privacy_export",
+        a.audience(()),
+        lambda w: {"pk": w.other_case.client_id},
+        label="other",
+    ),
     # LAC sessions ---------------------------------------------------------------------------
     own("lac_sessions", a.ANY_ARREARS_TEAM),
     own("lac_session_detail", a.ARREARS_TEAM_AALST, lambda w: {"pk": w.lac_session.pk}),

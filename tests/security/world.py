@@ -27,7 +27,8 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from partners import services as partner_services
-from partners.models import Agreement, Organisation
+from partners.grants import sync_user_grants
+from partners.models import Agreement, Membership, Organisation
 from portal import services as account_services
 from portal import tokens, webhooks
 from portal.models import WebhookDelivery
@@ -35,6 +36,7 @@ from referrals import cases, lac_import, outreach
 from referrals import services as referral_services
 from referrals.models import Consent, ContactAttempt, HomeVisit, LetterTemplate, Referral
 from tests.conftest import build_cast
+from tests.factories import MembershipFactory, UserFactory
 from tests.security.audiences import ROLES
 from training import services as training_services
 from training.models import Session, Venue
@@ -220,6 +222,13 @@ def build_world() -> SimpleNamespace:
 def _build() -> SimpleNamespace:
     cast = build_cast()
     w = SimpleNamespace(**vars(cast))
+    # The demo world's privacy officer of OCMW Aalst (not in the shared test cast).
+    w.privacy_officer = MembershipFactory(
+        team=cast.teams.beheer,
+        role=Membership.Role.PRIVACY,
+        user=UserFactory(email="privacy@example.org"),
+    ).user
+    sync_user_grants([w.privacy_officer.pk])
     now = timezone.now()
     today = timezone.localdate()
     farys = Organisation.objects.get(name="Farys", kind=Organisation.Kind.WATER_COMPANY)
