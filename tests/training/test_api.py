@@ -226,3 +226,11 @@ def test_venues_through_the_api(world, client):
     client.force_login(world.coordinator)
     assert _json(client, "patch", f"{API}/venues/{venue['id']}/",
                  {"version": 2, "capacity": 1}).status_code == 404  # fmt: skip
+
+
+def test_patch_without_a_version_is_refused_not_a_server_error(world, client, make_session):
+    session = make_session()
+    client.force_login(world.coordinator)
+    for path, pk in (("sessions", session.pk), ("venues", world.venues.ocmw.pk)):
+        response = client.patch(f"/api/v1/{path}/{pk}/", {}, content_type="application/json")
+        assert response.status_code == 428, (path, response.status_code, response.content)

@@ -126,7 +126,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         session = services.update_session(
             session,
             actor=request.user,
-            version=data.validated_data["version"],
+            version=_required_version(data.validated_data),
             changes=data.session_fields(),
             cohosts=data.validated_data.get("cohosts"),
         )
@@ -360,6 +360,16 @@ class VenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = VenueUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
-        version = changes.pop("version")
+        version = _required_version(changes)
+        changes.pop("version", None)
         venue = services.update_venue(venue, actor=request.user, version=version, changes=changes)
         return Response(VenueSerializer(venue).data)
+
+
+def _required_version(data: dict) -> int:
+    """Updates say which version they are based on; without it: 428, like the other APIs."""
+    if data.get("version") is None:
+        from portal.api import PreconditionRequired
+
+        raise PreconditionRequired
+    return data["version"]
