@@ -27,6 +27,13 @@ from referrals.permissions import can_change_arrears
 C = ContactAttempt.Channel
 
 
+def partners_working_with(ocmw_id: int):
+    """Partners with an active agreement with this OCMW: the only ones an attempt
+    "through a partner" may name (that partner later sees the date of it)."""
+    active = Agreement.objects.active().filter(ocmw_id=ocmw_id).values("partner_id")
+    return Organisation.objects.filter(pk__in=active)
+
+
 def privacy_conflicts(
     case: Case, *, channel: str, outcome: str = "", in_envelope=None, with_logo=None
 ) -> list[str]:
@@ -77,7 +84,10 @@ def log_attempt(
     if unwanted_voicemail or (conflicts and not accept_conflicts):
         raise ActionRefused(" ".join(conflicts))
     if channel == C.VIA_PARTNER:
-        if partner is None:
+        if (
+            partner is None
+            or not partners_working_with(case.ocmw_id).filter(pk=partner.pk).exists()
+        ):
             raise ActionRefused(_("Say which partner helped."))
     else:
         partner = None

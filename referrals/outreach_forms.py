@@ -46,14 +46,9 @@ class AttemptForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["moment"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        self.fields["partner"].queryset = (
-            Organisation.objects.filter(
-                agreements_as_partner__ocmw_id=case.ocmw_id,
-                agreements_as_partner__ended_at__isnull=True,
-            )
-            .distinct()
-            .order_by("name")
-        )
+        from referrals.outreach import partners_working_with
+
+        self.fields["partner"].queryset = partners_working_with(case.ocmw_id).order_by("name")
 
 
 class LetterChoiceForm(forms.Form):

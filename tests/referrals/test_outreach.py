@@ -268,3 +268,24 @@ def test_partner_sees_only_that_it_helped(cast, client, case):
     assert "ZZGEHEIM" not in page
     client.force_login(cast.other_partner_worker)
     assert 'data-role="helped"' not in client.get("/dashboard/").content.decode()
+
+
+def test_an_attempt_through_a_partner_needs_an_active_agreement(cast, case):
+    with pytest.raises(ActionRefused):
+        outreach.log_attempt(
+            case,
+            actor=cast.social_worker,
+            channel="via_partner",
+            outcome="reached",
+            partner=cast.other_partner,
+        )
+    cast.ocmw.agreements_as_ocmw.update(confirmed_at=None)  # only proposed
+    with pytest.raises(ActionRefused):
+        outreach.log_attempt(
+            case,
+            actor=cast.social_worker,
+            channel="via_partner",
+            outcome="reached",
+            partner=cast.partner,
+        )
+    assert not ContactAttempt.objects.exists()
