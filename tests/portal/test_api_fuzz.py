@@ -50,15 +50,6 @@ SCHEMA = schemathesis.openapi.from_wsgi(
     "/api/v1/schema/?format=json", get_wsgi_application(), config=CONFIG
 )
 
-# Operations of the training app (finished by its own team) that fail today; fuzzed
-# again as soon as they are taken off this list.
-KNOWN_ISSUES = {
-    ("PATCH", "/api/v1/sessions/{id}/"): "428 without a version; the schema does not list 428 yet",
-    ("PATCH", "/api/v1/venues/{id}/"): "428 without a version; the schema does not list 428 yet",
-    ("PATCH", "/api/v1/sessions/{id}/practical/"): "version is required, the PATCH schema says not",
-    ("GET", "/api/v1/sessions/figures/"): "year must be 2000-2100, the schema does not say so",
-}
-
 ROLES = [
     "anonymous",
     "partner_worker",
@@ -260,8 +251,6 @@ def test_every_operation_keeps_the_contract(world, role):
     failures = []
     for result in SCHEMA.get_all_operations():
         operation = result.ok()
-        if (operation.method.upper(), operation.path) in KNOWN_ISSUES:
-            continue
         try:
             _fuzz(operation, headers, ids)
         except (Exception, BaseExceptionGroup) as failure:  # all of them, not only the first

@@ -234,3 +234,41 @@ def test_patch_without_a_version_is_refused_not_a_server_error(world, client, ma
     for path, pk in (("sessions", session.pk), ("venues", world.venues.ocmw.pk)):
         response = client.patch(f"/api/v1/{path}/{pk}/", {}, content_type="application/json")
         assert response.status_code == 428, (path, response.status_code, response.content)
+
+
+def test_session_and_venue_updates_honour_if_match(world, client, make_session):
+    """ETag on read, If-Match on write: a stale ETag is refused with 412 and changes
+    nothing; the current one is enough without a version in the body."""
+    session = make_session()
+    client.force_login(world.coordinator)
+    for url, change in (
+        (f"{API}/sessions/{session.pk}/", {"title": "Nieuwe titel"}),
+        (f"{API}/sessions/{session.pk}/practical/", {"practical_info": "Bel aan bij de zijdeur"}),
+        (f"{API}/venues/{world.venues.ocmw.pk}/", {"capacity": 12}),
+    ):
+        detail = url.removesuffix("practical/")
+        read = client.get(detail)
+        etag = read["ETag"]
+        assert etag == f'"{read.json()["version"]}"'
+        stale = f'"{read.json()["version"] + 5}"'
+        refused = client.patch(url, change, content_type="application/json", HTTP_IF_MATCH=stale)
+        assert refused.status_code == 412, (url, refused.content)
+        assert refused.json()["code"] == "precondition_failed"
+        assert client.get(detail)["ETag"] == etag  # nothing changed
+        changed = client.patch(url, change, content_type="application/json", HTTP_IF_MATCH=etag)
+        assert changed.status_code == 200, (url, changed.content)
+        assert changed["ETag"] != etag
+        key, value = next(iter(change.items()))
+        if key in changed.json():
+            assert changed.json()[key] == value
+
+
+def test_if_match_is_checked_after_access(world, client, make_session):
+    """Someone who may not change a session gets 404/403, never 412 or 428: the version
+    check does not tell them it exists."""
+    session = make_session()
+    client.force_login(world.partner_worker)
+    response = client.patch(
+        f"{API}/sessions/{session.pk}/", {}, content_type="application/json", HTTP_IF_MATCH='"99"'
+    )
+    assert response.status_code in (403, 404)

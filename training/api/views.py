@@ -14,6 +14,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partners.models import Language
+from portal.api import PreconditionRequired, VersionedMixin
 from portal.api_permissions import IsMember
 from training import access, services
 from training.api.serializers import (
@@ -82,7 +83,9 @@ SESSION_FILTERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=SESSION_FILTERS))
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SessionViewSet(
+    VersionedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Information sessions you may see; planners create and change them."""
 
     permission_classes = [IsMember]
@@ -90,6 +93,12 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     pagination_class = ByStart
     filter_backends: list = []
     queryset = Session.objects.none()
+    versioned_actions = precondition_required = frozenset({"partial_update", "practical"})
+
+    def versioned_object(self):
+        if self.action == "practical":
+            return access.get_practical_session_or_404(self.request.user, self.kwargs["pk"])
+        return access.get_editable_session_or_404(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self):
         scope = scope_for(self.request.user)
@@ -142,7 +151,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = PracticalInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
-        version = changes.pop("version")
+        version = _required_version(changes)
+        changes.pop("version", None)
         services.update_practical_details(
             session, actor=request.user, version=version, changes=changes
         )
@@ -192,10 +202,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("organisation", int, required=True),
-            OpenApiParameter("year", int, required=True),
-        ],
+        description="What one organisation's information sessions reached in a year.",
+        parameters=[FiguresQuerySerializer],  # its fields, with their limits, as query parameters
         responses=FiguresSerializer,
     )
     @action(detail=False, methods=["get"], pagination_class=None)
@@ -328,7 +336,9 @@ class SessionRequestViewSet(
         return Response(SessionRequestSerializer(session_request).data)
 
 
-class VenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VenueViewSet(
+    VersionedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Venues are public places: every member sees them; admins, coordinators and
     planners of the organisation keep them up to date."""
 
@@ -337,6 +347,10 @@ class VenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     pagination_class = ByName
     filter_backends: list = []
     queryset = Venue.objects.none()
+    versioned_actions = precondition_required = frozenset({"partial_update"})
+
+    def versioned_object(self):
+        return access.get_managed_venue_or_404(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self):
         return Venue.objects.visible_to(self.request.user).select_related(
@@ -367,9 +381,8 @@ class VenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 def _required_version(data: dict) -> int:
-    """Updates say which version they are based on; without it: 428, like the other APIs."""
+    """The version an update is based on: from the body, or from If-Match (VersionedMixin
+    puts it in the body). VersionedMixin answers 428 before this when both are missing."""
     if data.get("version") is None:
-        from portal.api import PreconditionRequired
-
         raise PreconditionRequired
     return data["version"]
