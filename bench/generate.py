@@ -87,6 +87,7 @@ LARGE_TABLES = [
     "referrals_lacsession",
     "referrals_agendaitem",
     "referrals_contactattempt",
+    "referrals_attempttally",
     "training_session",
     "training_cohost",
     "training_registration",
@@ -1048,6 +1049,24 @@ def fill_large_tables(conn, scale: Scale, ids: Ids) -> None:
                          (10, 'via_partner', 0.5), (11, 'letter', 0.08))
                  AS ch(n, channel, reach) ON ch.n = floor({u("t", 42)} * 12)::int
         ) x
+    """,
+    )
+    # The daily tallies the what-works report reads, counted as outreach.log_attempt
+    # counts them: local day and time of day (TIME_ZONE is Europe/Brussels).
+    step(
+        "attempt tallies",
+        conn,
+        """
+        INSERT INTO referrals_attempttally (ocmw_id, day, channel, with_logo, in_envelope,
+            mentions_cutoff, slot, attempts, reached)
+        SELECT ocmw_id, local::date, channel, with_logo, in_envelope, mentions_cutoff,
+               CASE WHEN extract(hour FROM local) < 12 THEN 'morning'
+                    WHEN extract(hour FROM local) < 17 THEN 'afternoon' ELSE 'evening' END,
+               count(*), count(*) FILTER (WHERE outcome IN ('reached', 'appointment',
+                                                            'client_came'))
+        FROM (SELECT *, moment AT TIME ZONE 'Europe/Brussels' AS local
+              FROM referrals_contactattempt) a
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
     """,
     )
     del per_case

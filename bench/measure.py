@@ -423,16 +423,15 @@ def build_pages(people: dict) -> list[Page]:
                 "report",
                 f"coordinator, {tag} OCMW ({who})",
                 getter(coordinator, reverse("what_works")),
-                'FROM "referrals_contactattempt"',
+                'FROM "referrals_attempttally"',
                 """SELECT channel, with_logo, in_envelope, mentions_cutoff,
-                          extract(isodow FROM moment), extract(hour FROM moment),
-                          count(*), count(*) FILTER (WHERE outcome IN
-                              ('reached', 'appointment', 'client_came'))
-                   FROM referrals_contactattempt
-                   WHERE ocmw_id = %s AND moment >= now() - interval '365 days'
+                          extract(isodow FROM day), slot, sum(attempts), sum(reached)
+                   FROM referrals_attempttally
+                   WHERE ocmw_id = %s AND day >= current_date - 365 AND day < current_date + 1
                    GROUP BY 1, 2, 3, 4, 5, 6""",
                 [info["ocmw"]],
-                note="floor: one GROUP BY over the OCMW-year (every breakdown rolls up from it)",
+                note="floor: one GROUP BY over the OCMW-year's daily tallies (every breakdown "
+                "rolls up from it)",
             )
         )
     partner_client = client_for(people["partner"][0])

@@ -200,6 +200,7 @@ def seed_outreach(stdout) -> None:
 
     from partners.models import Organisation
     from referrals.models import Case, ContactAttempt, LetterTemplate
+    from referrals.outreach import rebuild_attempt_tallies
 
     for ocmw in Organisation.objects.filter(kind="ocmw"):
         LetterTemplate.objects.get_or_create(
@@ -253,4 +254,5 @@ def seed_outreach(stdout) -> None:
                     )
                 )
         ContactAttempt.objects.bulk_create(attempts)
+        rebuild_attempt_tallies([ocmw])
         stdout.write(f"  {len(attempts)} demo contact attempts for {ocmw.name}\n")

@@ -6,12 +6,15 @@ preferences are enforced here, so every page and API gets the same checks.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case as DbCase
+from django.db.models import F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from portal import audit
 from portal.exceptions import ActionRefused
 from portal.models import User
 from portal.notifications import notify
-from referrals.models import Case, ContactAttempt, HomeVisit, LetterTemplate
+from referrals.models import AttemptTally, Case, ContactAttempt, HomeVisit, LetterTemplate
 from referrals.permissions import can_change_arrears
 
 C = ContactAttempt.Channel
@@ -105,9 +108,18 @@ def log_attempt(
         worker=actor,
         note=note[:300],
     )
-    if attempt.reached and case.reached_at is None:
-        Case.objects.filter(pk=case.pk).update(
-            reached_at=moment, status=Case.Status.REACHED, version=case.version + 1
+    _count(attempt)
+    if attempt.reached:
+        # "Reached on" is the first time the client was reached, also when an earlier
+        # attempt is logged late; decided in the UPDATE itself, not on a stale copy.
+        Case.objects.filter(pk=case.pk).filter(
+            Q(reached_at__isnull=True) | Q(reached_at__gt=moment)
+        ).update(
+            reached_at=moment,
+            status=DbCase(
+                When(status=Case.Status.OPEN, then=Value(Case.Status.REACHED)), default=F("status")
+            ),
+            version=F("version") + 1,
         )
     audit.record(
         "case.attempt",
@@ -371,3 +383,40 @@ def alert_overdue_visits(*, now: datetime | None = None) -> int:
         HomeVisit.objects.filter(pk=visit.pk).update(alerted_at=now)
         count += 1
     return count
+
+
+def _count(attempt: ContactAttempt) -> None:
+    """Add one attempt to its tally (what the what-works report reads)."""
+    key = AttemptTally.key_of(attempt)
+    reached = int(attempt.reached)
+    counted = AttemptTally.objects.filter(**key).update(
+        attempts=F("attempts") + 1, reached=F("reached") + reached
+    )
+    if not counted:
+        AttemptTally.objects.create(**key, attempts=1, reached=reached)
+
+
+TALLY_FIELDS = ("ocmw_id", "moment", "channel", "outcome", "with_logo", "in_envelope")
+
+
+@transaction.atomic
+def rebuild_attempt_tallies(ocmws=None) -> int:
+    """Count the attempts again from scratch, for the given OCMWs or all of them: for
+    the demo and for repairs. The counts of attempts deleted under the retention rules
+    are lost by this; the tallies written with each attempt keep them."""
+    attempts = ContactAttempt.objects.all()
+    tallies = AttemptTally.objects.all()
+    if ocmws is not None:
+        attempts, tallies = attempts.filter(ocmw__in=ocmws), tallies.filter(ocmw__in=ocmws)
+    tried: Counter = Counter()
+    reached: Counter = Counter()
+    for attempt in attempts.only(*TALLY_FIELDS, "mentions_cutoff").order_by().iterator(5000):
+        key = tuple(AttemptTally.key_of(attempt).items())
+        tried[key] += 1
+        reached[key] += attempt.reached
+    tallies.delete()
+    AttemptTally.objects.bulk_create(
+        (AttemptTally(**dict(key), attempts=n, reached=reached[key]) for key, n in tried.items()),
+        batch_size=1000,
+    )
+    return len(tried)

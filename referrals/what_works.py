@@ -1,26 +1,27 @@
 """The what-works report: which ways of reaching clients work, for one OCMW and period.
 
-Counting happens in the database (GROUP BY over the attempts of one OCMW in a
-period, on the (ocmw, moment) index); only the per-case time to first contact
-is computed in Python, from one narrow query. Every rate travels with its
+Counting happens in the database, over the daily tallies of the attempts
+(``AttemptTally``, written with each attempt): one GROUP BY for the OCMW and
+period, of which every breakdown is a sum. Only the median time to first
+contact is computed in Python, from one narrow query on the cases. Every rate travels with its
 counts so small numbers are not over-read.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, F, Min, Q
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
-from referrals.models import AgendaItem, Case, ContactAttempt
+from referrals.models import AgendaItem, AttemptTally, Case, ContactAttempt
 
-REACHED = Q(outcome__in=ContactAttempt.REACHED_OUTCOMES)
 WEEKDAYS = {
     1: _("Monday"),
     2: _("Tuesday"),
@@ -30,11 +31,7 @@ WEEKDAYS = {
     6: _("Saturday"),
     7: _("Sunday"),
 }
-SLOTS = {
-    "morning": _("Morning (before 12:00)"),
-    "afternoon": _("Afternoon (12:00-17:00)"),
-    "evening": _("Evening (after 17:00)"),
-}
+SLOTS = dict(AttemptTally.Slot.choices)
 
 
 @dataclass(frozen=True)
@@ -57,71 +54,73 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tz), datetime.combine(end, time.min, tz)
 
 
-def _rates(queryset, field: str, labels: dict) -> list[Rate]:
-    rows = (
-        queryset.values(field)
-        .annotate(attempts=Count("id"), reached=Count("id", filter=REACHED))
-        .order_by(field)
-    )
-    return [
-        Rate(str(labels.get(row[field], row[field])), row["attempts"], row["reached"])
-        for row in rows
-    ]
+class _Tally:
+    """Attempts and reached per value of one breakdown, in order of the value."""
+
+    def __init__(self) -> None:
+        self.counts: dict = {}
+
+    def add(self, value, attempts: int, reached: int) -> None:
+        totals = self.counts.setdefault(value, [0, 0])
+        totals[0] += attempts
+        totals[1] += reached
+
+    def rates(self, labels: dict, order=None) -> list[Rate]:
+        keys = sorted(self.counts) if order is None else [k for k in order if k in self.counts]
+        return [Rate(str(labels.get(key, key)), *self.counts[key]) for key in keys]
 
 
 def what_works(ocmw: Organisation, *, start: date, end: date) -> dict:
-    """The report for attempts in [start, end)."""
+    """The report for attempts in [start, end).
+
+    The attempts are read from their daily tallies, once: one GROUP BY on every
+    property the report breaks down by (a few hundred groups at most, whatever the
+    volume); each breakdown is a sum over those groups.
+    """
     since, until = _bounds(start, end)
-    attempts = ContactAttempt.objects.filter(ocmw=ocmw, moment__gte=since, moment__lt=until)
+    groups = (
+        AttemptTally.objects.filter(ocmw=ocmw, day__gte=start, day__lt=end)
+        .annotate(weekday=ExtractIsoWeekDay("day"))
+        .values("channel", "with_logo", "in_envelope", "mentions_cutoff", "weekday", "slot")
+        .annotate(attempts=Sum("attempts"), reached=Sum("reached"))
+        .order_by()
+    )
+    tallies = defaultdict(_Tally)
+    for group in groups:
+        counts = group["attempts"], group["reached"]
+        channel = group["channel"]
+        tallies["total"].add(None, *counts)
+        tallies["channel"].add(channel, *counts)
+        tallies["weekday"].add(group["weekday"], *counts)
+        tallies["slot"].add(group["slot"], *counts)
+        tallies["via"].add(channel == ContactAttempt.Channel.VIA_PARTNER, *counts)
+        if channel in ContactAttempt.PAPER:
+            for variant in ("with_logo", "in_envelope"):
+                if group[variant] is not None:
+                    tallies[variant].add(group[variant], *counts)
+        if group["mentions_cutoff"] is not None:
+            tallies["mentions_cutoff"].add(group["mentions_cutoff"], *counts)
+        if channel in ContactAttempt.VISITS:
+            tallies["visits"].add(channel, *counts)
+
     channels = dict(ContactAttempt.Channel.choices)
     yes_no = {True: _("yes"), False: _("no")}
-
-    hours = (
-        attempts.annotate(hour=ExtractHour("moment"))
-        .values("hour")
-        .annotate(attempts=Count("id"), reached=Count("id", filter=REACHED))
-    )
-    slots: dict[str, list[int]] = {}
-    from referrals.models.outreach import time_slot
-
-    for row in hours:
-        totals = slots.setdefault(time_slot(row["hour"]), [0, 0])
-        totals[0] += row["attempts"]
-        totals[1] += row["reached"]
-    by_slot = [Rate(str(SLOTS[key]), *slots[key]) for key in SLOTS if key in slots]
-
-    paper = attempts.filter(channel__in=ContactAttempt.PAPER)
-    variants = {
-        "with_logo": _rates(paper.exclude(with_logo=None), "with_logo", yes_no),
-        "in_envelope": _rates(paper.exclude(in_envelope=None), "in_envelope", yes_no),
-        "mentions_cutoff": _rates(
-            attempts.exclude(mentions_cutoff=None), "mentions_cutoff", yes_no
-        ),
-    }
-    visits = _rates(attempts.filter(channel__in=ContactAttempt.VISITS), "channel", channels)
-    via = attempts.aggregate(
-        partner_attempts=Count("id", filter=Q(channel="via_partner")),
-        partner_reached=Count("id", filter=Q(channel="via_partner") & REACHED),
-        direct_attempts=Count("id", filter=~Q(channel="via_partner")),
-        direct_reached=Count("id", filter=~Q(channel="via_partner") & REACHED),
-    )
-    total = Rate(
-        str(_("All attempts")),
-        via["partner_attempts"] + via["direct_attempts"],
-        via["partner_reached"] + via["direct_reached"],
-    )
+    total = tallies["total"].counts.get(None, [0, 0])
+    via = tallies["via"].counts
+    partner, direct = via.get(True, [0, 0]), via.get(False, [0, 0])
     return {
-        "total": total,
-        "by_channel": _rates(attempts, "channel", channels),
-        "variants": variants,
-        "by_weekday": _rates(
-            attempts.annotate(weekday=ExtractIsoWeekDay("moment")), "weekday", WEEKDAYS
-        ),
-        "by_slot": by_slot,
-        "visits": visits,
+        "total": Rate(str(_("All attempts")), *total),
+        "by_channel": tallies["channel"].rates(channels),
+        "variants": {
+            name: tallies[name].rates(yes_no)
+            for name in ("with_logo", "in_envelope", "mentions_cutoff")
+        },
+        "by_weekday": tallies["weekday"].rates(WEEKDAYS),
+        "by_slot": tallies["slot"].rates(SLOTS, order=SLOTS),
+        "visits": tallies["visits"].rates(channels),
         "via_partner": [
-            Rate(str(_("Through a partner")), via["partner_attempts"], via["partner_reached"]),
-            Rate(str(_("Directly by the OCMW")), via["direct_attempts"], via["direct_reached"]),
+            Rate(str(_("Through a partner")), *partner),
+            Rate(str(_("Directly by the OCMW")), *direct),
         ],
         "first_contact_days": _first_contact(ocmw, since, until),
         "before_lac": _reached_before_lac(ocmw, start, end),
@@ -129,18 +128,12 @@ def what_works(ocmw: Organisation, *, start: date, end: date) -> dict:
 
 
 def _first_contact(ocmw, since, until) -> dict:
-    """Days from opening a case to the first attempt that reached the client."""
-    firsts = (
-        Case.objects.filter(ocmw=ocmw, created_at__gte=since, created_at__lt=until)
-        .annotate(
-            first=Min(
-                "attempts__moment", filter=Q(attempts__outcome__in=ContactAttempt.REACHED_OUTCOMES)
-            )
-        )
-        .filter(first__isnull=False)
-        .values_list("created_at", "first")
-    )
-    days = sorted((first - created).total_seconds() / 86400 for created, first in firsts)
+    """Days from opening a case to reaching the client (``Case.reached_at``: the first
+    reaching attempt, or the worker's "reached" without one)."""
+    firsts = Case.objects.filter(
+        ocmw=ocmw, created_at__gte=since, created_at__lt=until, reached_at__isnull=False
+    ).values_list("created_at", "reached_at")
+    days = [max(0.0, (first - created).total_seconds() / 86400) for created, first in firsts]
     if not days:
         return {"cases": 0, "median": None}
     return {"cases": len(days), "median": round(statistics.median(days), 1)}

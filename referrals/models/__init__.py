@@ -11,7 +11,7 @@ from referrals.models.cases import (
     LacSession,
     PaymentPlan,
 )
-from referrals.models.outreach import ContactAttempt, HomeVisit, LetterTemplate
+from referrals.models.outreach import AttemptTally, ContactAttempt, HomeVisit, LetterTemplate
 from referrals.models.referrals import (
     OPEN_STATUSES,
     Channel,
@@ -29,6 +29,7 @@ __all__ = [
     "OPEN_STATUSES",
     "AgendaItem",
     "ArrearsRecord",
+    "AttemptTally",
     "Case",
     "CaseNote",
     "Channel",

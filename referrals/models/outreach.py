@@ -112,6 +112,74 @@ def time_slot(hour: int) -> str:
     return "evening"
 
 
+class AttemptTally(models.Model):
+    """Contact attempts counted per OCMW, local day, channel, letter variant and time
+    of day: what the what-works report reads, so its cost follows the number of days
+    in the period rather than the number of attempts (a year of the largest OCMW is
+    some 270,000 attempts and 30,000 tallies; docs/benchmarks.md).
+
+    Written together with each attempt (``outreach.log_attempt``); recomputed from the
+    attempts by ``manage.py rebuild_attempt_tallies``. Anonymous counts: they stay when
+    a case and its attempts are deleted under the retention rules. Two rows with the
+    same key may exist (two first attempts of a kind logged at the same instant); the
+    report sums them, so that is harmless and needs no lock.
+    """
+
+    class Slot(models.TextChoices):
+        MORNING = "morning", _("Morning (before 12:00)")
+        AFTERNOON = "afternoon", _("Afternoon (12:00-17:00)")
+        EVENING = "evening", _("Evening (after 17:00)")
+
+    # Indexed by attempt_tally_day_idx, which starts with it.
+    ocmw = models.ForeignKey(
+        "partners.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    channel = models.CharField(max_length=20, choices=ContactAttempt.Channel.choices)
+    with_logo = models.BooleanField(null=True)
+    in_envelope = models.BooleanField(null=True)
+    mentions_cutoff = models.BooleanField(null=True)
+    slot = models.CharField(max_length=9, choices=Slot.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    reached = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # Covering: the report reads an OCMW's days from the index alone, without
+            # visiting the table rows, which lie scattered among all OCMWs' tallies.
+            models.Index(
+                fields=[
+                    "ocmw",
+                    "day",
+                    "channel",
+                    "with_logo",
+                    "in_envelope",
+                    "mentions_cutoff",
+                    "slot",
+                    "attempts",
+                    "reached",
+                ],
+                name="attempt_tally_day_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ocmw_id} {self.day} {self.channel} {self.slot}: {self.attempts}"
+
+    @staticmethod
+    def key_of(attempt: ContactAttempt) -> dict:
+        local = timezone.localtime(attempt.moment)
+        return {
+            "ocmw_id": attempt.ocmw_id,
+            "day": local.date(),
+            "channel": attempt.channel,
+            "with_logo": attempt.with_logo,
+            "in_envelope": attempt.in_envelope,
+            "mentions_cutoff": attempt.mentions_cutoff,
+            "slot": time_slot(local.hour),
+        }
+
+
 class LetterTemplate(models.Model):
     """A plain-language letter or card of one OCMW, edited by its coordinators."""
 

@@ -1,13 +1,16 @@
 """The what-works report against a small data set computed by hand."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from referrals import cases, services
-from referrals.models import ContactAttempt
+from referrals.models import AttemptTally, Case, ContactAttempt
+from referrals.outreach import log_attempt, rebuild_attempt_tallies
 from referrals.what_works import what_works
 from tests.referrals.conftest import client_data
 
@@ -54,6 +57,7 @@ def data(cast, make_referral):
     _attempt(a, cast, "via_partner", "client_came", tuesday_15, partner=cast.partner)
     # Outside the period: ignored.
     _attempt(a, cast, "phone", "reached", datetime(2025, 1, 1, 10, tzinfo=TZ))
+    rebuild_attempt_tallies()  # written straight to the table, so counted afterwards
     return a, b, c
 
 
@@ -126,3 +130,87 @@ def test_bad_period_is_explained(cast, client):
     response = client.get(reverse("what_works"), {"start": "2026-10-01", "end": "2026-09-01"})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_the_attempts_are_read_once(cast, data, django_assert_num_queries):
+    """One GROUP BY over the tallies for every breakdown, one for the first contacts
+    and one for the LAC agendas: the cost of the report does not grow with the
+    number of breakdowns, nor with the number of attempts."""
+    with django_assert_num_queries(3):
+        what_works(cast.ocmw, start=date(2026, 10, 1), end=date(2026, 11, 1))
+
+
+def _tallies():
+    return sorted(
+        AttemptTally.objects.values_list(
+            "ocmw", "day", "channel", "with_logo", "in_envelope", "mentions_cutoff", "slot"
+        ).annotate(n=Sum("attempts"), r=Sum("reached"))
+    )
+
+
+def test_logging_an_attempt_counts_it_as_a_rebuild_would(cast, make_referral):
+    a, b = (_case(cast, make_referral, n) for n in ("Anna", "Bert"))
+    late_evening = datetime(2026, 10, 5, 23, 30, tzinfo=TZ)  # 21:30 UTC: still the 5th here
+    for case, channel, outcome, when, variant in [
+        (a, "letter", "delivered", late_evening, {"with_logo": False, "in_envelope": True}),
+        (b, "letter", "reached", late_evening, {"with_logo": False, "in_envelope": True}),
+        (a, "phone", "no_answer", datetime(2026, 10, 6, 9, tzinfo=TZ), {}),
+        (a, "phone", "reached", datetime(2026, 10, 6, 9, tzinfo=TZ), {}),
+    ]:
+        log_attempt(
+            case, actor=cast.social_worker, channel=channel, outcome=outcome, moment=when, **variant
+        )
+    logged = _tallies()
+    assert (date(2026, 10, 5), "letter", "evening", 2, 1) in {
+        (day, channel, slot, n, r) for _o, day, channel, *_v, slot, n, r in logged
+    }
+    assert rebuild_attempt_tallies() == 2
+    assert _tallies() == logged
+    report = what_works(cast.ocmw, start=date(2026, 10, 1), end=date(2026, 11, 1))
+    assert (report["total"].attempts, report["total"].reached) == (4, 2)
+
+
+def test_tallies_outlive_the_attempts_they_count(cast, make_referral):
+    """Anonymous counts: when a case goes under the retention rules, the report of
+    its period keeps its numbers."""
+    case = _case(cast, make_referral, "Anna")
+    when = datetime(2026, 10, 6, 9, tzinfo=TZ)
+    log_attempt(case, actor=cast.social_worker, channel="phone", outcome="reached", moment=when)
+    ContactAttempt.objects.filter(case=case).delete()
+    report = what_works(cast.ocmw, start=date(2026, 10, 1), end=date(2026, 11, 1))
+    assert (report["total"].attempts, report["total"].reached) == (1, 1)
+
+
+def test_first_contact_is_counted_from_the_first_time_reached(cast, make_referral):
+    case = _case(cast, make_referral, "Anna")
+    opened = timezone.localtime(case.created_at) - timedelta(days=10)
+    Case.objects.filter(pk=case.pk).update(created_at=opened)
+    later = opened + timedelta(days=3)
+    earlier = opened + timedelta(days=1)
+    log_attempt(case, actor=cast.social_worker, channel="phone", outcome="reached", moment=later)
+    case.refresh_from_db()
+    assert (case.reached_at, case.status) == (later, "reached")
+    # An earlier visit that reached the client, logged afterwards, moves "reached on" back.
+    log_attempt(
+        case, actor=cast.social_worker, channel="visit_announced", outcome="reached", moment=earlier
+    )
+    case.refresh_from_db()
+    assert case.reached_at == earlier
+    day = opened.date()
+    report = what_works(cast.ocmw, start=day, end=day + timedelta(days=1))
+    assert report["first_contact_days"] == {"cases": 1, "median": 1.0}
+
+
+def test_the_migration_counts_existing_attempts_as_a_rebuild_does(cast, data):
+    """The migration that introduced the tallies counts the attempts already logged
+    (in SQL on PostgreSQL, in Python elsewhere) exactly as the service does."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("referrals.migrations.0007_attempt_tallies")
+    expected = _tallies()
+    AttemptTally.objects.all().delete()
+    migration.count_existing_attempts(apps, SimpleNamespace(connection=connection))
+    assert _tallies() == expected
