@@ -118,10 +118,20 @@ def large_tables() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def explain(sql: str, params, large: set[str]) -> tuple[str, list[str]]:
-    from django.db import connection
+def explain(
+    sql: str, params, large: set[str], *, index_paths_only: bool = False
+) -> tuple[str, list[str]]:
+    """The plan of a query and the large tables it reads from end to end.
 
-    with connection.cursor() as cursor:
+    With ``index_paths_only`` the planner is told to avoid sequential scans: a full
+    scan that remains (sequential, or an index walked end to end for its order)
+    means no index can serve the query's condition. That holds at any scale, so the
+    small CI world checks what the full one needs."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if index_paths_only:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
@@ -131,13 +141,26 @@ def explain(sql: str, params, large: set[str]) -> tuple[str, list[str]]:
     seq = []
 
     def walk(node):
-        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in large:
+        if node.get("Relation Name") in large and _reads_everything(node):
             seq.append(node["Relation Name"])
         for child in node.get("Plans", []):
             walk(child)
 
     walk(plan[0]["Plan"])
     return text, seq
+
+
+def _reads_everything(node: dict) -> bool:
+    """A sequential scan, or an index walked from end to end while rows are filtered
+    out (an index used only for its order: as costly as a sequential scan)."""
+    kind = node.get("Node Type")
+    if kind == "Seq Scan":
+        return True
+    return (
+        kind in ("Index Scan", "Index Only Scan")
+        and not node.get("Index Cond")
+        and bool(node.get("Filter"))
+    )
 
 
 def time_floor(sql: str, params, repeat: int) -> tuple[float, int]:
@@ -181,6 +204,45 @@ def measure(page: Page, repeat: int, large: set[str]) -> Result:
     if page.floor_sql:
         result.floor_p50, result.floor_rows = time_floor(page.floor_sql, page.floor_params, repeat)
     return result
+
+
+def check(pages: list[Page]) -> list[str]:
+    """For CI, on the small world: query counts and plans, never wall time.
+
+    Each page is requested once to warm up and once counted. The page must stay
+    within its query budget, and no SELECT it sends may need a sequential scan on a
+    table that is large at Flanders scale (``generate.LARGE_TABLES``): every one is
+    explained with sequential scans discouraged, so a full scan that remains has no
+    index to use."""
+    from django.db import connection
+    from generate import LARGE_TABLES
+
+    large = set(LARGE_TABLES)
+    failures = []
+    for page in pages:
+        page.run()
+        log = QueryLog()
+        with connection.execute_wrapper(log):
+            page.run()
+        budget = TARGETS[page.kind]["queries"]
+        problems = []
+        if budget is not None and len(log.queries) > budget:
+            problems.append(f"{len(log.queries)} queries, more than {budget}")
+        explained = set()
+        for sql, params, _seconds in log.queries:
+            if not sql.lstrip().upper().startswith("SELECT") or sql in explained:
+                continue
+            explained.add(sql)
+            _plan, seq = explain(sql, params, large, index_paths_only=True)
+            if seq:
+                problems.append(f"no index for {', '.join(sorted(set(seq)))}: {sql[:200]}")
+        print(
+            f"{page.key:24} {len(log.queries):3d} queries, {len(explained):3d} plans: "
+            + ("ok" if not problems else "FAILED"),
+            flush=True,
+        )
+        failures += [f"{page.key}: {problem}" for problem in problems]
+    return failures
 
 
 # --- who and what ------------------------------------------------------------------------
@@ -708,6 +770,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, help="timed requests per page (default 50 / 10)")
     parser.add_argument("--only", help="comma-separated page keys")
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="CI: check query counts and plans (no timing, no report); exit 1 on a miss",
+    )
+    parser.add_argument(
         "--output",
         help="markdown file to update (default: docs/benchmarks.md for full, none for small)",
     )
@@ -727,6 +794,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.only:
         keys = set(args.only.split(","))
         pages = [p for p in pages if p.key in keys or p.key.rsplit("_", 1)[0] in keys]
+    if args.check:
+        failures = check(pages)
+        for failure in failures:
+            print(f"FAILED {failure}")
+        sys.exit(1 if failures else 0)
     results = []
     for page in pages:
         runs = max(3, repeat // 10) if page.kind == "import" else repeat

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py --scale full     # Flanders: ~25 min to generate, ~5 min to run
     .venv/bin/python bench/run.py --scale small    # a quick check, two to three minutes
+    .venv/bin/python bench/run.py --scale small --check   # CI: query counts and plans only
 
 ``--reuse`` keeps an existing benchmark database (generation is the slow part);
 ``--no-load`` skips the gunicorn load test. At full scale the results are
@@ -43,6 +44,11 @@ def main() -> None:
     parser.add_argument("--scale", choices=["full", "small"], default="small")
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="CI: check query counts and plans only (no timing, no load test)",
+    )
     args = parser.parse_args()
     database = "lac_bench" if args.scale == "full" else "lac_bench_small"
     if not (args.reuse and database_exists(database)):
@@ -56,6 +62,9 @@ def main() -> None:
             check=True,
             env=env,
         )
+    if args.check:
+        step(str(HERE / "measure.py"), "--scale", args.scale, "--check")
+        return
     step(str(HERE / "measure.py"), "--scale", args.scale)
     if not args.no_load:
         seconds = "15" if args.scale == "full" else "5"
