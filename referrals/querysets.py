@@ -68,6 +68,36 @@ class ReferralQuerySet(models.QuerySet):
         )
         return list(personal.union(shared))
 
+    def for_sent_list(self) -> ReferralQuerySet:
+        """The columns the referrer's list shows, and no others: the list is the most
+        requested page, and fetching and converting unused columns is most of its cost."""
+        return self.select_related("client", "receiving_team", "consent").only(
+            "status",
+            "created_at",
+            "client__full_name",
+            "receiving_team__name",
+            "consent__withdrawn_at",
+            "consent__feedback",
+        )
+
+    def for_inbox(self) -> ReferralQuerySet:
+        """The columns the OCMW inbox shows, and no others (see ``for_sent_list``)."""
+        return self.select_related(
+            "client__postcode", "referring_team__organisation", "assigned_to"
+        ).only(
+            "status",
+            "reason",
+            "submitted_at",
+            "acknowledged_at",
+            "supply_limited",
+            "lac_letter_received",
+            "client__full_name",
+            "client__postcode__code",
+            "client__postcode__name",
+            "referring_team__organisation__name",
+            "assigned_to__full_name",
+        )
+
     def for_lists(self) -> ReferralQuerySet:
         return self.select_related(
             "client__postcode",

@@ -28,7 +28,7 @@ PAGE_SIZE = 25
 @login_required
 def my_referrals(request):
     """The referrer's list: their teams' referrals, status at a glance."""
-    queryset = Referral.objects.sent_by(request.user).for_lists().select_related("consent")
+    queryset = Referral.objects.sent_by(request.user).for_sent_list()
     status = request.GET.get("status", "")
     if status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
@@ -55,7 +55,7 @@ INBOX_FILTERS = {
 @login_required
 def inbox(request):
     """The OCMW team inbox: oldest unacknowledged first."""
-    queryset = Referral.objects.inbox_of(request.user).for_lists()
+    queryset = Referral.objects.inbox_of(request.user).for_inbox()
     params = request.GET
     queryset = queryset.filter(INBOX_FILTERS.get(params.get("show"), INBOX_FILTERS["open"]))
     if (reason := params.get("reason")) in Referral.Reason.values:
