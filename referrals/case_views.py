@@ -71,6 +71,7 @@ def case_new(request):
 @login_required
 def case_detail(request, pk: int):
     case = get_case_for_user_or_404(request.user, pk)
+    can_change = can_change_arrears(request.user, case)
     context = {
         "case": case,
         "linked": case.referrals.select_related("referring_team__organisation"),
@@ -78,14 +79,29 @@ def case_detail(request, pk: int):
         "attempts": case.attempts.select_related("worker")[:20],
         "agenda": case.agenda_items.select_related("session").order_by("-session__date"),
         "note_form": case_forms.CaseNoteForm(),
-        "assign_form": case_forms.AssignCaseForm(case=case, initial={"worker": case.worker_id}),
-        "can_change": can_change_arrears(request.user, case),
+        "can_change": can_change,
+        "assign": case_forms.assign_choices(
+            case, user=request.user, query=request.GET.get("worker_q", "")
+        )
+        if can_change
+        else None,
     }
     if can_view_arrears(request.user, case):
         context["arrears"] = (
             ArrearsRecord.objects.filter(case=case).select_related("water_company").first()
         )
     return render(request, "referrals/cases/detail.html", context)
+
+
+@login_required
+def case_workers(request, pk: int):
+    """The worker search of the assign form, as a fragment for htmx (the case page
+    itself answers the same search without JavaScript: ``?worker_q=``)."""
+    case = get_case_for_user_or_404(request.user, pk, purpose="case (assign: worker search)")
+    if not can_change_arrears(request.user, case):
+        raise PermissionDenied
+    assign = case_forms.search_workers(case, request.GET.get("worker_q", ""), user=request.user)
+    return render(request, "referrals/cases/_assign_workers.html", {"assign": assign})
 
 
 @login_required

@@ -30,6 +30,7 @@ urlpatterns = [
         name="letter_sent",
     ),
     path("cases/<int:pk>/visits/new/", outreach_views.visit_new, name="visit_new"),
+    path("cases/<int:pk>/workers/", case_views.case_workers, name="case_workers"),
     path("cases/<int:pk>/<slug:action>/", case_views.case_action, name="case_action"),
     path("visits/", outreach_views.visit_board, name="visit_board"),
     path("visits/<int:pk>/", outreach_views.visit_detail, name="visit_detail"),

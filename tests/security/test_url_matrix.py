@@ -246,6 +246,14 @@ ROWS = [
     own("case_new", a.ANY_ARREARS_TEAM),
     own("case_detail", a.ARREARS_TEAM_AALST, case),
     own("case_detail", a.ARREARS_TEAM_DENDERMONDE, other_case, label="other"),
+    own("case_workers", a.ARREARS_TEAM_AALST, case, query=lambda w: "worker_q=a"),
+    own(
+        "case_workers",
+        a.ARREARS_TEAM_DENDERMONDE,
+        other_case,
+        query=lambda w: "worker_q=a",
+        label="other",
+    ),
     own("arrears_edit", a.ARREARS_TEAM_AALST, case),
     own("arrears_edit", a.ARREARS_TEAM_DENDERMONDE, other_case, label="other"),
     post_only(
