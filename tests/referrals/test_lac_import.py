@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -91,10 +92,13 @@ def test_a_changed_amount_updates_the_existing_case(cast, session):
     first, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
     lac_import.apply(first, actor=cast.social_worker)
     changed = GOOD_ROWS[0].replace("1.234,56", "1.300,00")
+    before = ArrearsRecord.objects.get(customer_number="FA-1")
     second, plan = _import(cast, session, csv_bytes(changed))
     assert plan.summary["update"] == 1
     lac_import.apply(second, actor=cast.social_worker)
-    assert str(ArrearsRecord.objects.get(customer_number="FA-1").amount_outstanding) == "1300.00"
+    after = ArrearsRecord.objects.get(customer_number="FA-1")
+    assert str(after.amount_outstanding) == "1300.00"
+    assert (after.version, after.updated_at > before.updated_at) == (before.version + 1, True)
     assert Case.objects.count() == 3
 
 
@@ -205,3 +209,64 @@ def test_the_shipped_example_files_import(cast, session):
     _upload, plan = _import(cast, session, data.read_bytes())
     assert plan.problems == []
     assert plan.summary["create"] == 8
+
+
+def test_another_import_between_preview_and_apply_is_built_on(cast, session):
+    """Two uploads of the same list, both previewed before either is applied."""
+    first, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    second, plan = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    assert plan.summary["create"] == 3
+    lac_import.apply(first, actor=cast.social_worker)
+    summary = lac_import.apply(second, actor=cast.social_worker)
+    assert (summary["create"], summary["unchanged"]) == (0, 3)
+    assert Case.objects.count() == Client.objects.count() == 3
+    assert AgendaItem.objects.filter(session=session).count() == 3
+    assert set(ArrearsRecord.objects.values_list("version", flat=True)) == {1}
+
+
+@pytest.mark.parametrize(
+    ("edited_amount", "action", "amount", "version"),
+    [("999.00", "update", "1300.00", 3), ("1300.00", "unchanged", "1300.00", 2)],
+    ids=["edited-otherwise", "edited-to-the-same"],
+)
+def test_an_arrears_edit_between_preview_and_apply_is_built_on(
+    cast, session, edited_amount, action, amount, version
+):
+    first, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    lac_import.apply(first, actor=cast.social_worker)
+    record = ArrearsRecord.objects.get(customer_number="FA-1")
+    second, plan = _import(cast, session, csv_bytes(GOOD_ROWS[0].replace("1.234,56", "1.300,00")))
+    assert plan.summary["update"] == 1
+    cases.save_arrears(
+        record.case,
+        actor=cast.social_worker,
+        version=record.version,
+        changes={"amount_outstanding": Decimal(edited_amount)},
+    )
+    summary = lac_import.apply(second, actor=cast.social_worker)
+    assert summary[action] == 1
+    record.refresh_from_db()
+    # Not the preview's stale version plus one: the edit is kept in the count.
+    assert (str(record.amount_outstanding), record.version) == (amount, version)
+    assert LacImport.objects.get(pk=second.pk).summary == summary
+
+
+def test_the_background_task_imports_and_reports_progress(cast, session):
+    from django.core.cache import cache
+
+    from referrals.tasks import run_lac_import
+
+    upload, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    run_lac_import.enqueue(upload.pk, cast.social_worker.pk)
+    assert LacImport.objects.get(pk=upload.pk).status == "imported"
+    assert cache.get(lac_import.progress_key(upload.pk)) == {"done": 3, "total": 3}
+    assert Case.objects.count() == 3
+
+
+def test_a_failing_background_import_is_marked_failed(cast, session):
+    from referrals.tasks import run_lac_import
+
+    upload, _ = _import(cast, session, csv_bytes(GOOD_ROWS[0], BAD_ROWS[0][0]))
+    run_lac_import.enqueue(upload.pk, cast.social_worker.pk)
+    assert LacImport.objects.get(pk=upload.pk).status == "failed"
+    assert not Case.objects.exists()
