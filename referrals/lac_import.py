@@ -30,7 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,27 +235,39 @@ def _parse(values, line, companies, postcodes, served) -> Row:
 
 
 def _match(plan: Plan, ocmw: Organisation, *, lock: bool = False) -> None:
-    """Decide per row: update an existing account, match a known client, or create."""
-    records = _accounts(plan.rows, ocmw, lock=lock)
+    """Decide per row: update an existing account, match a known client, or create. A problem
+    instead if another OCMW follows the account, or an earlier row has the person or case."""
+    records = _accounts(plan.rows, lock=lock)
     known = _known_clients(plan.rows, ocmw)
+    found = {
+        row.line: records.get((row.water_company.pk, row.customer_number)) for row in plan.rows
+    }
+    # A case or person -> the first line that has it (a case holds one account).
+    taken: dict = {record.case_id: line for line, record in found.items() if record}
+    problems = []
     for row in plan.rows:
-        record = records.get((row.water_company.pk, row.customer_number))
-        if record is not None:
-            row.case_id = record.case_id
-            same = (
-                record.amount_outstanding == row.amount
-                and record.protected_customer == row.protected
-                and record.flow_limiter_since == row.limiter_since
-                and record.justification_note == row.note
+        record = found[row.line]
+        if record is None:
+            person = _client_key(row.full_name, row.street, row.postcode.pk)
+            row.case_id, row.client_id = known.get(person, (None, None))
+            row.action = "match" if row.client_id else "create"
+            earlier = taken.get(row.case_id) or taken.setdefault(person, row.line)
+            if earlier != row.line:
+                message = _("the same person (name and address) as line %(n)s") % {"n": earlier}
+                problems.append((row.line, message))
+        elif record.case__ocmw != ocmw.pk:  # nothing more of the other OCMW's case is told
+            message = _(
+                "this customer number is already followed by another OCMW;"
+                " check it with the water company."
             )
-            row.action = "unchanged" if same else "update"
-            continue
-        match = known.get(_client_key(row.full_name, row.street, row.postcode.pk))
-        if match is not None:
-            row.case_id, row.client_id = match
-            row.action = "match"
+            problems.append((row.line, message))
         else:
-            row.action = "create"
+            row.case_id = record.case_id
+            figures = (row.amount, row.protected, row.limiter_since, row.note)
+            same = tuple(getattr(record, name) for name in ARREARS_FIGURES) == figures
+            row.action = "unchanged" if same else "update"
+    plan.rows = [row for row in plan.rows if row.line not in dict(problems)]
+    plan.problems = sorted(plan.problems + problems)
 
 
 def _known_clients(rows: list[Row], ocmw: Organisation) -> dict:
@@ -283,9 +295,9 @@ def _known_clients(rows: list[Row], ocmw: Organisation) -> dict:
     return known
 
 
-def _accounts(rows: list[Row], ocmw: Organisation, *, lock: bool) -> dict:
-    """The OCMW's arrears records of the file's accounts, by (water company, customer number)."""
-    records = ArrearsRecord.objects.filter(case__ocmw=ocmw)
+def _accounts(rows: list[Row], *, lock: bool) -> dict:
+    """The file's accounts' arrears records, any OCMW's, by (water company, customer number)."""
+    records = ArrearsRecord.objects.all()
     if bulk.use_fast_path():
         # A join against the file's (company, number) pairs, so the unique index finds each
         # account; with an IN list per column the planner reads every account of the companies.
@@ -308,12 +320,10 @@ def _accounts(rows: list[Row], ocmw: Organisation, *, lock: bool) -> dict:
         (record.water_company_id, record.customer_number): record
         for record in records.values_list(
             "case_id",
+            "case__ocmw",
             "water_company_id",
             "customer_number",
-            "amount_outstanding",
-            "protected_customer",
-            "flow_limiter_since",
-            "justification_note",
+            *ARREARS_FIGURES,
             named=True,
         )
     }
@@ -344,9 +354,9 @@ def apply(lac_import: LacImport, *, actor) -> dict:
     # Checked and matched again, the accounts locked: whatever changed since the preview
     # (another import, a manual edit) is what this import builds on, not the preview.
     plan = _check(lac_import.content.encode(), ocmw=ocmw)
+    _match(plan, ocmw, lock=True)
     if plan.problems:
         raise ImportFileError(_("Some rows have problems. Fix the file and upload it again."))
-    _match(plan, ocmw, lock=True)
     team = arrears_team_of(ocmw)
     total = len(plan.rows)
 
@@ -394,11 +404,13 @@ def apply(lac_import: LacImport, *, actor) -> dict:
             to_create.append((row.case_id, row.water_company.pk, row.customer_number, *figures))
         elif row.action == "update":
             to_update.append((record_id, *figures))
-    bulk.insert_rows(
-        ArrearsRecord,
-        ("case_id", "water_company_id", "customer_number", *ARREARS_FIGURES),
-        to_create,
-    )
+    columns = ("case_id", "water_company_id", "customer_number", *ARREARS_FIGURES)
+    try:
+        bulk.insert_rows(ArrearsRecord, columns, to_create)
+    except IntegrityError:  # an account another import took, and committed, while this one ran
+        raise ImportFileError(
+            _("Some rows have problems. Fix the file and upload it again.")
+        ) from None
     _update_arrears(to_update)
     on_agenda = set(session.agenda.values_list("case_id", flat=True))
     start = len(on_agenda)

@@ -270,3 +270,128 @@ def test_a_failing_background_import_is_marked_failed(cast, session):
     run_lac_import.enqueue(upload.pk, cast.social_worker.pk)
     assert LacImport.objects.get(pk=upload.pk).status == "failed"
     assert not Case.objects.exists()
+
+
+def _other_ocmw_follows(cast, customer_number="FA-1"):
+    """Another OCMW's case, with its own client, holding the Farys account ``customer_number``."""
+    from partners.models import Organisation, Postcode
+
+    case = cases.open_walk_in_case(
+        cast.other_ocmw,
+        actor=cast.other_social_worker,
+        client={
+            "full_name": "Els Geheim",
+            "street": "Verborgen 99",
+            "postcode": Postcode.objects.get(code="9300"),
+        },
+    )
+    cases.save_arrears(
+        case,
+        actor=cast.other_social_worker,
+        version=None,
+        changes={
+            "water_company": Organisation.objects.get(name="Farys"),
+            "customer_number": customer_number,
+            "amount_outstanding": Decimal("777.77"),
+        },
+    )
+
+
+FOLLOWED = (
+    "this customer number is already followed by another OCMW; check it with the water company."
+)
+
+
+def test_an_account_another_ocmw_follows_is_a_row_problem(cast, session):
+    from django.utils.translation import gettext
+
+    _other_ocmw_follows(cast)
+    upload, plan = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    assert plan.problems == [(2, gettext(FOLLOWED))]
+    assert "FA-1" not in [row.customer_number for row in plan.rows]
+    # Nothing of the other OCMW's client or arrears reaches this OCMW.
+    assert not any(
+        secret in str(plan.problems) + str(plan.rows) for secret in ("Els", "Verborgen", "777")
+    )
+    with pytest.raises(lac_import.ImportFileError):
+        lac_import.apply(upload, actor=cast.social_worker)
+    assert not Case.objects.filter(ocmw=cast.ocmw).exists()
+    assert ArrearsRecord.objects.count() == 1
+
+
+def test_an_account_another_ocmw_takes_after_the_preview_is_refused(cast, session):
+    upload, plan = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    assert plan.problems == []
+    _other_ocmw_follows(cast)
+    with pytest.raises(lac_import.ImportFileError):
+        lac_import.apply(upload, actor=cast.social_worker)
+    assert not Case.objects.filter(ocmw=cast.ocmw).exists()
+    assert LacImport.objects.get(pk=upload.pk).status == "preview"
+
+
+SAME_PERSON = "the same person (name and address) as line %(n)s"
+MARIA = "Farys;FA-9;Maria Janssens;Stationsstraat 1;9300;Aalst;300,00;nee;;;"
+
+
+@pytest.mark.parametrize(
+    "known", ["open-case-without-arrears", "referral-without-case", "new-household"]
+)
+def test_the_same_person_on_two_rows_is_a_row_problem(cast, session, make_referral, known):
+    from django.utils.translation import gettext
+
+    if known != "new-household":
+        referral = make_referral()  # Maria Janssens, Stationsstraat 1, 9300
+    if known == "open-case-without-arrears":
+        cases.open_case_from_referral(referral, actor=cast.social_worker)
+    before = (Case.objects.count(), Client.objects.count())
+    second = MARIA.replace("FA-9", "FA-10").replace("Maria Janssens", "MARIA JANSSENS")
+    upload, plan = _import(cast, session, csv_bytes(MARIA, GOOD_ROWS[1], second))
+    assert plan.problems == [(4, gettext(SAME_PERSON) % {"n": 2})]
+    with pytest.raises(lac_import.ImportFileError):
+        lac_import.apply(upload, actor=cast.social_worker)
+    assert (Case.objects.count(), Client.objects.count()) == before
+    assert not ArrearsRecord.objects.exists()
+
+
+def test_a_second_account_for_a_case_the_file_updates_is_named_not_dropped(
+    cast, session, make_referral
+):
+    """One row updates the person's account; another row, earlier in the file, would
+    land on the same case with a new number and was silently left out."""
+    from django.utils.translation import gettext
+
+    referral = make_referral()
+    first, _ = _import(cast, session, csv_bytes(MARIA))
+    lac_import.apply(first, actor=cast.social_worker)
+    assert Case.objects.get().referrals.get() == referral
+    other_number = MARIA.replace("FA-9", "FA-10")
+    _, plan = _import(cast, session, csv_bytes(other_number, MARIA.replace("300,00", "310,00")))
+    assert plan.problems == [(2, gettext(SAME_PERSON) % {"n": 3})]
+    assert [row.action for row in plan.rows] == ["update"]
+
+
+def test_an_account_taken_while_applying_is_refused_not_a_crash(cast, session, monkeypatch):
+    """The other OCMW commits the account after apply read the accounts: the unique index
+    has the last word, and the import is refused as a whole."""
+    upload, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    _other_ocmw_follows(cast)
+    monkeypatch.setattr(lac_import, "_accounts", lambda rows, lock: {})
+    with pytest.raises(lac_import.ImportFileError):
+        lac_import.apply(upload, actor=cast.social_worker)
+    assert not Case.objects.filter(ocmw=cast.ocmw).exists()
+    assert LacImport.objects.get(pk=upload.pk).status == "preview"
+
+
+def test_the_pages_explain_an_account_another_ocmw_follows(cast, client, session):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast.social_worker)
+    upload = SimpleUploadedFile("lijst.csv", csv_bytes(*GOOD_ROWS), content_type="text/csv")
+    response = client.post(reverse("lac_upload", args=[session.pk]), {"file": upload})
+    _other_ocmw_follows(cast)
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "Els Geheim" not in page.content.decode()
+    lac = LacImport.objects.get()
+    assert client.post(reverse("lac_import_preview", args=[lac.pk])).status_code < 500
+    assert not Case.objects.filter(ocmw=cast.ocmw).exists()
