@@ -372,20 +372,28 @@ class VenueForm(forms.ModelForm):
 
 
 class SessionFilterForm(forms.Form):
-    """Filters of the session list, the month view and the API."""
+    """Filters of the session list, the month view and the API.
+
+    ``where`` says which part of Flanders: "near" (see ``SessionQuerySet.near``) or
+    "all". Each page chooses its default; the month view starts near the person.
+    """
 
     WHEN_CHOICES = [
         ("upcoming", _("Coming sessions")),
         ("past", _("Past sessions")),
         ("all", _("All sessions")),
     ]
+    NEAR, ALL = "near", "all"
+    WHERE_CHOICES = [(NEAR, _("Near me")), (ALL, _("All of Flanders"))]
 
     q = forms.CharField(
         label=_("Search"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or venue")}),
     )
+    where = forms.ChoiceField(label=_("Where"), choices=WHERE_CHOICES, required=False)
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
+    day = forms.DateField(label=_("Day"), required=False, widget=DATE)
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False
     )
@@ -400,16 +408,34 @@ class SessionFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Only sessions I organise or co-host"), required=False)
 
+    def __init__(self, data=None, *args, default_where: str = ALL, **kwargs):
+        # The page's default is filled in, so the form shows the scope actually applied.
+        if data is not None and not data.get("where"):
+            data = data.copy()
+            data["where"] = default_where
+        super().__init__(data, *args, **kwargs)
+        self.default_where = default_where
+
+    @property
+    def where_applied(self) -> str:
+        """The scope applied: "near" or "all"."""
+        if self.is_valid() and self.cleaned_data.get("where"):
+            return self.cleaned_data["where"]
+        return self.default_where
+
     def filter(self, queryset, scope, *, default_when: str = "upcoming"):
         """Apply the filters; invalid input gives an empty list, not an error page."""
         if not self.is_valid():
             return queryset.none()
         data = self.cleaned_data
-        when = data.get("when") or default_when
+        # A chosen day is shown whole, past or coming.
+        when = data.get("when") or ("all" if data.get("day") else default_when)
         if when == "upcoming":
             queryset = queryset.upcoming()
         elif when == "past":
             queryset = queryset.past()
+        if data.get("day"):
+            queryset = queryset.on_day(data["day"])
         queryset = queryset.search(data.get("q") or "")
         if data.get("topic"):
             queryset = queryset.with_topic(data["topic"])
@@ -418,4 +444,6 @@ class SessionFilterForm(forms.Form):
                 queryset = queryset.filter(**{name: data[name]})
         if data.get("mine"):
             queryset = queryset.organised_or_cohosted_by(scope)
+        if data.get("where") == self.NEAR:
+            queryset = queryset.near(scope)
         return queryset

@@ -8,12 +8,13 @@ indexed foreign keys with plain id lists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -74,6 +75,36 @@ def scope_for(user: User) -> Scope:
         organisation_ids=frozenset(org for _team, org in rows),
         planning_ids=planning_organisation_ids(user),
     )
+
+
+def nearby_ocmws(scope: Scope) -> tuple[models.QuerySet, models.QuerySet]:
+    """The OCMWs a person's organisations work with, as two small indexed subqueries:
+    their own OCMW (for an internal service, the OCMW it is part of) and, for a partner,
+    the OCMWs it has an active agreement with. Use with ``_in_any``."""
+    from partners.models import Agreement, Organisation
+
+    own = (
+        Organisation.objects.filter(pk__in=scope.organisation_ids)
+        .annotate(
+            ocmw=models.Case(
+                models.When(kind=Organisation.Kind.OCMW, then="pk"),
+                models.When(kind=Organisation.Kind.INTERNAL, then="parent_id"),
+            )
+        )
+        .values("ocmw")
+    )
+    agreed = (
+        Agreement.objects.active().filter(partner_id__in=scope.organisation_ids).values("ocmw_id")
+    )
+    return own, agreed
+
+
+def _in_any(field: str, subqueries: Iterable[models.QuerySet]) -> models.Q:
+    # One IN per subquery rather than a subquery of their union: each stays an index scan.
+    condition = models.Q()
+    for subquery in subqueries:
+        condition |= models.Q(**{f"{field}__in": subquery})
+    return condition
 
 
 def _places(status: str) -> Coalesce:
@@ -151,6 +182,76 @@ class SessionQuerySet(models.QuerySet):
             | models.Q(organising_team_id__in=scope.team_ids)
             | models.Q(pk__in=cohosted)
             | models.Q(pk__in=registered)
+        )
+
+    def near(self, scope: Scope) -> SessionQuerySet:
+        """Sessions "near" a person: organised by the OCMWs their organisations work
+        with (or by those OCMWs' internal services), or held in the municipalities those
+        OCMWs serve; and the person's own sessions: those they organise, their
+        organisations co-host or host, or they registered people for.
+
+        A narrowing, never a widening: combine it with ``visible_to``."""
+        from partners.models import Organisation
+        from training.models import CoHost, Registration, Venue
+
+        ocmws = nearby_ocmws(scope)
+        services = [Organisation.objects.filter(parent_id__in=ocmw).values("pk") for ocmw in ocmws]
+        served = Organisation.serves.through.objects.filter(
+            _in_any("organisation_id", ocmws)
+        ).values("municipality_id")
+        # A venue without a postcode of its own is at its organisation's address.
+        venues = Venue.objects.filter(
+            models.Q(postcode__municipality_id__in=served)
+            | models.Q(organisation_id__in=scope.organisation_ids)
+        ).values("pk")
+        at_host = Venue.objects.filter(
+            postcode__isnull=True, organisation__postcode__municipality_id__in=served
+        ).values("pk")
+        # Co-hosts are partners (permissions.cohost_candidates), never OCMWs: the only
+        # co-hosts that make a session near are the person's own organisations.
+        cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
+            "session_id"
+        )
+        registered = (
+            Registration.objects.filter(
+                models.Q(registered_by_id=scope.user_id)
+                | models.Q(participant_user_id=scope.user_id)
+            )
+            .exclude(status="cancelled")
+            .values("session_id")
+        )
+        return self.filter(
+            _in_any("organisation_id", [*ocmws, *services])
+            | models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organising_team_id__in=scope.team_ids)
+            | models.Q(pk__in=cohosted)
+            | _in_any("venue_id", [venues, at_host])
+            | models.Q(pk__in=registered)
+        )
+
+    def on_day(self, day: date) -> SessionQuerySet:
+        """Sessions that start on ``day`` (a local date)."""
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def first_per_day(self, limit: int) -> SessionQuerySet:
+        """The first ``limit`` sessions of each local day (by start), each with
+        ``day_total``, the number of sessions that day. Counted and ranked in SQL, in one
+        query (``COUNT(*)`` and ``ROW_NUMBER()`` over a partition by day): however busy
+        the month, at most ``limit`` rows a day leave the database."""
+        day = TruncDate("starts_at")
+        return (
+            self.annotate(
+                day_total=models.Window(models.Count("pk"), partition_by=[day]),
+                day_rank=models.Window(
+                    RowNumber(),
+                    partition_by=[day],
+                    order_by=[models.F("starts_at").asc(), models.F("pk").asc()],
+                ),
+            )
+            .filter(day_rank__lte=limit)
+            .order_by("starts_at", "pk")
         )
 
     def with_places(self) -> SessionQuerySet:

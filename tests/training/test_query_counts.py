@@ -1,10 +1,12 @@
 """Lists and calendars run a constant number of queries, whatever the data."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+from training.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +40,39 @@ def test_session_list_page(world, many, client, django_assert_num_queries, count
     assert len(response.context["page"].items) == min(count, 20)
 
 
+@pytest.mark.parametrize("where", ["near", "all"])
 @pytest.mark.parametrize("count", [1, 30])
-def test_month_view(world, many, client, django_assert_num_queries, count):
+def test_month_view(world, many, client, django_assert_num_queries, count, where):
     many(count)
     client.force_login(world.coordinator)
     month = (timezone.localdate() + timedelta(days=1)).strftime("%Y-%m")  # the first session
     client.get(reverse("session_month"))
-    with django_assert_num_queries(PAGE + SCOPE + 2):  # the month's sessions, their co-hosts
-        client.get(reverse("session_month"), {"month": month})
+    with django_assert_num_queries(PAGE + SCOPE + 1):  # each day's first sessions, counted
+        client.get(reverse("session_month"), {"month": month, "where": where})
+
+
+@pytest.mark.parametrize("where", ["near", "all"])
+def test_a_crowded_month_stays_within_the_list_budget(
+    world, client, django_assert_max_num_queries, where
+):
+    day = timezone.localdate() + timedelta(days=3)
+    start = timezone.make_aware(datetime.combine(day, time(8)))
+    Session.objects.bulk_create(
+        Session(organisation=world.ocmw, organising_team=world.teams.watercel,
+                title=f"Sessie {i}", topics="lac", audience="residents",
+                venue=world.venues.partner, starts_at=start + timedelta(minutes=10 * i),
+                ends_at=start + timedelta(minutes=10 * i + 60), capacity=10,
+                description="-", status="published", created_by=world.coordinator)
+        for i in range(60)
+    )  # fmt: skip
+    client.force_login(world.coordinator)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("session_month"), {"month": f"{day:%Y-%m}", "where": where})
+    cell = next(d for week in response.context["weeks"] for d in week if d.date == day)
+    assert (len(cell.sessions), cell.total) == (3, 60)
+    with django_assert_max_num_queries(8):
+        listed = client.get(reverse("session_list"), {"day": day.isoformat(), "where": where})
+    assert len(listed.context["page"].items) == 20
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -79,6 +79,18 @@ SESSION_FILTERS = [
     OpenApiParameter("language", str, enum=Language.values),
     OpenApiParameter("status", str, enum=Session.Status.values),
     OpenApiParameter("mine", bool, description="Only sessions you organise or co-host"),
+    OpenApiParameter(
+        "where",
+        str,
+        enum=["near", "all"],
+        description=(
+            "near: sessions of the OCMWs your organisation works with, or held in the "
+            "municipalities they serve, and your own; all (default): all of Flanders"
+        ),
+    ),
+    OpenApiParameter(
+        "day", OpenApiTypes.DATE, description="Only sessions on this day (past or coming)"
+    ),
 ]
 
 

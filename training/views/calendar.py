@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from portal.exceptions import ActionRefused
@@ -23,6 +26,8 @@ from training.models import CalendarFeed, Session
 from training.querysets import scope_for
 
 PAGE_SIZE = 20
+# Sessions shown in a day of the month; the rest are behind a link to that day.
+DAY_LIMIT = 3
 FEED_DAYS_BACK = 180
 FEED_LIMIT = 500
 
@@ -49,6 +54,7 @@ def session_list(request):
     page = page_of(sessions, request.GET.get("page"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    day = filters.cleaned_data.get("day") if filters.is_valid() else None
     return render(
         request,
         "training/session_list.html",
@@ -58,6 +64,8 @@ def session_list(request):
             "query": query.urlencode(),
             "can_plan": bool(scope.planning_ids),
             "is_member": scope.is_member,
+            "day": day,
+            "month_query": _month_query(request.GET, filters, day) if day else "",
         },
     )
 
@@ -71,41 +79,135 @@ def _month_from(value: str | None) -> dt.date:
         return today.replace(day=1)
 
 
+def _month_query(params, filters: SessionFilterForm, day: dt.date) -> str:
+    """The month view of ``day`` with the same filters (back from a day's list)."""
+    query = params.copy()
+    for name in ("day", "when", "page"):
+        query.pop(name, None)
+    query["where"] = filters.where_applied
+    query["month"] = day.strftime("%Y-%m")
+    return query.urlencode()
+
+
+@dataclass(frozen=True)
+class Day:
+    """One cell of the month: its first sessions and how many there are in all."""
+
+    date: dt.date
+    sessions: list[Session]
+    total: int
+    in_month: bool
+    weekday: str  # "donderdag"
+    name: str  # "12 november"
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.sessions)
+
+    # The link to the rest of the day: short to see, complete to hear. Made here rather
+    # than with {% blocktranslate %} in the template, which costs far more per day.
+    @property
+    def more_text(self) -> str:
+        return ngettext("+%(count)s more", "+%(count)s more", self.more) % {"count": self.more}
+
+    @property
+    def more_label(self) -> str:
+        return ngettext(
+            # Translators: the link's full name; it must start with the words the link shows
+            # ("+%(count)s more"), for people who steer their browser by voice.
+            "%(count)s more session on %(day)s",
+            "%(count)s more sessions on %(day)s",
+            self.more,
+        ) % {"count": self.more, "day": self.name}
+
+
+def _month_grid(sessions, first: dt.date) -> list[list[Day]]:
+    """The weeks of the month: per day its first sessions and how many there are in all,
+    read in one query, whatever the number of sessions."""
+    shown = (
+        sessions.first_per_day(DAY_LIMIT)
+        .select_related("venue__organisation")
+        .only("title", "starts_at", "status", "venue__name", "venue__organisation__name")
+    )
+    by_day: dict[dt.date, list[Session]] = {}
+    totals: dict[dt.date, int] = {}
+    # Up to ~90 sessions: one reverse for all their links (they differ only in the id) and
+    # a plain time format, rather than a {% url %} and a date filter each in the template.
+    marker = "2147483647"
+    detail = reverse("session_detail", args=[int(marker)])
+    for session in shown:
+        local = timezone.localtime(session.starts_at)
+        session.start_time = f"{local:%H:%M}"
+        session.url = detail.replace(marker, str(session.pk))
+        session.place = f"{session.venue.name}, {session.venue.organisation.name}"
+        by_day.setdefault(local.date(), []).append(session)
+        totals[local.date()] = session.day_total
+    # Names formatted once per month rather than once per day ("l j F" is weekday, day, month).
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    weekdays = [date_format(day, "l") for day in weeks[0]]
+    month_name = date_format(first, "F")
+    return [
+        [
+            Day(
+                day,
+                by_day.get(day, []),
+                totals.get(day, 0),
+                in_month=day.month == first.month,
+                weekday=weekdays[day.weekday()],
+                name=f"{day.day} {month_name}" if day.month == first.month else "",
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]
+
+
+def _month_links(params, filters: SessionFilterForm, first: dt.date) -> dict[str, str]:
+    """The month's links: other months (same filters), the switch between near and all
+    of Flanders, and a day's full list (same filters and scope; the day is appended)."""
+    months, switch, day = params.copy(), params.copy(), params.copy()
+    months.pop("month", None)
+    switch.pop("where", None)
+    switch["month"] = first.strftime("%Y-%m")
+    for name in ("month", "day", "when", "page"):
+        day.pop(name, None)
+    day["where"], day["when"] = filters.where_applied, "all"
+    return {
+        "query": months.urlencode(),
+        "switch_query": switch.urlencode(),
+        "day_url": f"{reverse('session_list')}?{day.urlencode()}&day=",
+    }
+
+
 @login_required
 def session_month(request):
+    """The month, near the person by default; "all of Flanders" on request."""
     scope = scope_for(request.user)
     first = _month_from(request.GET.get("month"))
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    filters = SessionFilterForm(request.GET)
+    filters = SessionFilterForm(request.GET, default_where=SessionFilterForm.NEAR)
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(following, dt.time.min))
     sessions = filters.filter(
-        Session.objects.visible_to(request.user, scope)
-        .for_listing()
-        .filter(starts_at__gte=start, starts_at__lt=end),
+        Session.objects.visible_to(request.user, scope).filter(
+            starts_at__gte=start, starts_at__lt=end
+        ),
         scope,
         default_when="all",
-    ).order_by("starts_at", "pk")
-    by_day: dict[dt.date, list[Session]] = {}
-    for session in sessions:
-        by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
-    weeks = [
-        [(day, by_day.get(day, []), day.month == first.month) for day in week]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    ]
-    query = request.GET.copy()
-    query.pop("month", None)
+    )
+    weeks = _month_grid(sessions, first)
     return render(
         request,
         "training/session_month.html",
         {
             "filters": filters,
+            "where": filters.where_applied,
             "month": first,
             "weeks": weeks,
-            "days_with_sessions": sorted(by_day.items()),
+            "has_sessions": any(day.total for week in weeks for day in week),
             "previous": (first - dt.timedelta(days=1)).strftime("%Y-%m"),
             "next": following.strftime("%Y-%m"),
-            "query": query.urlencode(),
+            **_month_links(request.GET, filters, first),
         },
     )
 
