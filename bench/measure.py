@@ -536,21 +536,46 @@ def build_pages(people: dict) -> list[Page]:
         )
     )
     coordinator = client_for(people["ocmw_busiest"]["coordinator"])
+    busiest_ocmw = people["ocmw_busiest"]["ocmw"]
     pages.append(
         Page(
             "session_month",
-            "Information sessions: month calendar",
+            "Information sessions: month calendar (near me)",
             "list",
             f"coordinator, {people['ocmw_busiest']['name']}",
             getter(coordinator, reverse("session_month")),
             'FROM "training_session"',
-            """SELECT s.id, s.title, s.starts_at, s.status, v.name, o.name
-               FROM training_session s JOIN training_venue v ON v.id = s.venue_id
-               JOIN partners_organisation o ON o.id = s.organisation_id
-               WHERE s.starts_at >= date_trunc('month', now())
-                 AND s.starts_at < date_trunc('month', now()) + interval '1 month'
-                 AND s.status IN ('published', 'full', 'held', 'cancelled')
-               ORDER BY s.starts_at, s.id""",
+            """WITH near AS (
+                   SELECT s.id, s.title, s.starts_at, s.status, s.venue_id,
+                          (s.starts_at AT TIME ZONE 'Europe/Brussels')::date AS day
+                   FROM training_session s
+                   JOIN training_venue v ON v.id = s.venue_id
+                   LEFT JOIN partners_postcode pc ON pc.id = v.postcode_id
+                   WHERE s.starts_at >= date_trunc('month', now() AT TIME ZONE 'Europe/Brussels')
+                                        AT TIME ZONE 'Europe/Brussels'
+                     AND s.starts_at < (date_trunc('month', now() AT TIME ZONE
+                                        'Europe/Brussels') + interval '1 month')
+                                       AT TIME ZONE 'Europe/Brussels'
+                     AND (s.status IN ('published', 'full', 'held', 'cancelled')
+                          OR s.organisation_id = %s)
+                     AND (s.organisation_id = %s
+                          OR pc.municipality_id IN (SELECT municipality_id
+                                                    FROM partners_organisation_serves
+                                                    WHERE organisation_id = %s))
+               ), ranked AS (
+                   SELECT near.*,
+                          row_number() OVER (PARTITION BY day ORDER BY starts_at, id) AS day_rank,
+                          count(*) OVER (PARTITION BY day) AS day_total
+                   FROM near
+               )
+               SELECT r.id, r.title, r.starts_at, r.status, r.day_total, v.name, o.name
+               FROM ranked r JOIN training_venue v ON v.id = r.venue_id
+               JOIN partners_organisation o ON o.id = v.organisation_id
+               WHERE r.day_rank <= 3
+               ORDER BY r.starts_at, r.id""",
+            [busiest_ocmw, busiest_ocmw, busiest_ocmw],
+            note="floor: the OCMW's own and its area's sessions of the month, three a day "
+            "with each day's total",
         )
     )
     # The LAC list import: preview (parse, check, match) and apply, rolled back each time.
