@@ -322,7 +322,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # The load balancer checks /health/ over plain HTTP on each web process.
-    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/live/$"]
     # Each web process serves the collected, content-hashed static files itself
     # (WhiteNoise), so the load balancer needs no copy of them and no shared volume.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")

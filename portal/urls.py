@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("health/", health.health, name="health"),
+    path("health/live/", health.live, name="health_live"),
     path("invitations/<str:token>/", views.accept_invitation, name="invitation_accept"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

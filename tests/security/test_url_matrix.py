@@ -97,6 +97,7 @@ ROWS = [
     own("home", a.everyone(302)),
     # The load balancer's check: no login, no data.
     own("health", a.everyone(200)),
+    own("health_live", a.everyone(200)),
     own("dashboard", a.ANY_LOGGED_IN),
     own("notifications", a.ANY_LOGGED_IN),
     own("invitation_accept", a.everyone(200), lambda w: {"token": w.invitation_token}),
@@ -442,6 +443,7 @@ ADMIN = (
 PUBLIC = {
     "home": "redirects to the login page or the dashboard",
     "health": "the load balancer's health check: no data, writes nothing",
+    "health_live": "the process manager's liveness check: answers 'ok', touches nothing",
     "invitation_accept": "the invitation link: the single-use token is the credential",
     "set_language": "switching the language before logging in",
     "calendar_feed": "the personal calendar feed: the secret token is the credential",
