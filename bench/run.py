@@ -67,7 +67,7 @@ def main() -> None:
         return
     step(str(HERE / "measure.py"), "--scale", args.scale)
     if not args.no_load:
-        seconds = "15" if args.scale == "full" else "5"
+        seconds = "60" if args.scale == "full" else "5"
         step(str(HERE / "loadtest.py"), "--scale", args.scale, "--seconds", seconds)
 
 
