@@ -146,6 +146,10 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
         raise ImproperlyConfigured(f"TASK_QUEUE_URL={TASK_QUEUE_URL!r}: use redis://host:port/db.")
     # Results are kept a day, so a page can still show how an import ended.
     RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL, "DEFAULT_RESULT_TTL": 60 * 60 * 24}}
+    # Failed tasks are retried three times (portal/task_queue.py) before they count
+    # as failed; platform admins see them under /admin/queues/.
+    RQ = {"QUEUE_CLASS": "portal.task_queue.RetryingQueue"}
+    RQ_SHOW_ADMIN_LINK = True
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -58,6 +59,12 @@ urlpatterns = [
     path("api/v1/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+if "django_rq" in settings.INSTALLED_APPS:
+    # With a task queue (TASK_BACKEND=rq), platform admins (staff) see the queue, the
+    # failed tasks with their errors, and requeue them. Before admin/: its catch-all
+    # would answer first.
+    urlpatterns.insert(-1, path("admin/queues/", include("django_rq.urls")))
 
 handler404 = "portal.views.not_found"
 handler500 = "portal.views.server_error"

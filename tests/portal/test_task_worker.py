@@ -88,3 +88,90 @@ def test_the_documented_worker_command_runs_enqueued_tasks(queue):
     done = add.get_result(result.id)
     assert done.status == TaskResultStatus.SUCCESSFUL
     assert done.return_value == 5
+
+
+RETRYING = {"QUEUE_CLASS": "portal.task_queue.RetryingQueue"}
+
+
+def _work_until_empty():
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    worker = django_rq.get_worker("default", worker_class=SimpleWorker, job_class=Job)
+    worker.work(burst=True)
+
+
+@pytest.fixture
+def no_waiting(monkeypatch):
+    """Retries at once instead of after 1, 5 and 30 minutes, so one burst sees them."""
+    from portal import task_queue
+
+    monkeypatch.setattr(task_queue, "RETRY_AFTER_SECONDS", [0, 0, 0])
+
+
+@pytest.mark.django_db
+def test_a_failing_task_is_retried_until_it_succeeds(queue, no_waiting):
+    from tests.portal.worker_tasks import flaky
+
+    with override_settings(RQ=RETRYING):
+        result = flaky.enqueue("twice", fail_times=2)
+        _work_until_empty()
+    done = flaky.get_result(result.id)
+    assert done.status == TaskResultStatus.SUCCESSFUL
+    assert done.return_value == 3  # two failures, then the third run
+    assert queue.failed_job_registry.count == 0
+
+
+@pytest.mark.django_db
+def test_a_task_that_keeps_failing_ends_among_the_failed(queue, no_waiting):
+    from tests.portal.worker_tasks import flaky
+
+    with override_settings(RQ=RETRYING):
+        result = flaky.enqueue("always", fail_times=99)
+        _work_until_empty()
+    assert flaky.get_result(result.id).status == TaskResultStatus.FAILED
+    assert queue.failed_job_registry.get_job_ids() == [result.id]
+    from tests.portal.worker_tasks import ATTEMPTS
+
+    assert ATTEMPTS["always"] == 4  # the first run and three retries
+
+
+@pytest.fixture
+def queue_pages(settings):
+    """The URLs as production has them: with the task queue's admin pages."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import portal.urls
+
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
+    importlib.reload(portal.urls)
+    clear_url_caches()
+    yield
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "django_rq"]
+    importlib.reload(portal.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_platform_admins_see_failed_tasks_and_nobody_else_does(
+    queue, no_waiting, queue_pages, cast, client
+):
+    from tests.portal.worker_tasks import flaky
+
+    with override_settings(RQ=RETRYING):
+        result = flaky.enqueue("shown", fail_times=99)
+        _work_until_empty()
+    failed_page = "/admin/queues/queues/0/failed/"
+    for person in (None, cast.social_worker, cast.org_admin):
+        client.logout()
+        if person:
+            client.force_login(person)
+        response = client.get(failed_page)
+        assert response.status_code == 302, person  # to the admin's log-in
+        assert result.id not in response.content.decode()
+    client.force_login(cast.platform_admin)
+    page = client.get(failed_page)
+    assert page.status_code == 200
+    assert result.id in page.content.decode()
