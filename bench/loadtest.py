@@ -267,12 +267,18 @@ def main(argv: list[str] | None = None) -> None:
         "--server", default=os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() * 2 + 1)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--connections",
+        type=int,
+        help="open connections (default: one per worker; sync workers serve one at a "
+        "time, and a connection beyond that only waits in the accept queue)",
+    )
     parser.add_argument("--seconds", type=int, default=60, help="per run (default 60)")
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--output")
     args = parser.parse_args(argv)
+    args.connections = args.connections or args.workers
     database = args.database or ("lac_bench" if args.scale == "full" else "lac_bench_small")
     url = f"{args.server}/{database}"
     # The same key here and in gunicorn: sessions made here must be valid there.
