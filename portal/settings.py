@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    # Form widgets render with the project's templates (FORM_RENDERER below), so the
+    # portal's faster select and choice lists replace Django's; the rest come from here.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +109,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
