@@ -214,3 +214,17 @@ def test_the_migration_counts_existing_attempts_as_a_rebuild_does(cast, data):
     AttemptTally.objects.all().delete()
     migration.count_existing_attempts(apps, SimpleNamespace(connection=connection))
     assert _tallies() == expected
+
+
+def test_median_time_to_first_contact_over_several_cases(cast, make_referral):
+    """The same median on every database (PostgreSQL computes it in SQL): with an
+    even number of cases, halfway between the middle two."""
+    opened = timezone.localtime() - timedelta(days=20)
+    for name, days in (("Anna", 1), ("Bert", 2), ("Cas", 4), ("Dirk", 10)):
+        case = _case(cast, make_referral, name)
+        Case.objects.filter(pk=case.pk).update(
+            created_at=opened, reached_at=opened + timedelta(days=days)
+        )
+    day = opened.date()
+    report = what_works(cast.ocmw, start=day, end=day + timedelta(days=1))
+    assert report["first_contact_days"] == {"cases": 4, "median": 3.0}
