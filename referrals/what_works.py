@@ -152,7 +152,7 @@ def _first_contact(ocmw, since, until) -> dict:
             arg_joiner=" - ",
             output_field=FloatField(),
         )
-        found = reached.aggregate(cases=Count("id"), median=_Median(seconds))
+        found = reached.aggregate(cases=Count("*"), median=_Median(seconds))
         if not found["cases"]:
             return {"cases": 0, "median": None}
         return {"cases": found["cases"], "median": round(found["median"] / 86400, 1)}

@@ -62,6 +62,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["ocmw", "status", "-created_at"], name="case_ocmw_idx"),
+            # The what-works report's time to first contact reads a year of an OCMW's
+            # cases from the index alone (the largest OCMW: 12,500 scattered rows).
+            models.Index(fields=["ocmw", "created_at", "reached_at"], name="case_opened_idx"),
         ]
 
     def __str__(self) -> str:
