@@ -356,7 +356,8 @@ def render(runs, args, client: str) -> str:
     lines += [
         "",
         f"The pages against the trivial view of the same run: "
-        f"{pages['rps'] / trivial['rps']:.2f}× its throughput, "
+        f"{pages['rps'] / trivial['rps']:.3f}× its throughput, "
+        f"{pages['p50'] / trivial['p50']:.0f}× its p50, "
         f"{pages['p95'] / trivial['p95']:.1f}× its p95.",
     ]
     lines += ["", END, ""]
