@@ -161,22 +161,10 @@ class SessionQuerySet(models.QuerySet):
     def in_feed_of(self, user: User, scope: Scope | None = None) -> SessionQuerySet:
         """What a personal calendar feed shows: sessions the person organises, co-hosts
         or registered people for, among those they may see."""
-        from training.models import CoHost, Registration
-
         scope = scope or scope_for(user)
         if not scope.is_member:
             return self.none()
-        cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
-            "session_id"
-        )
-        registered = (
-            Registration.objects.filter(
-                models.Q(registered_by_id=scope.user_id)
-                | models.Q(participant_user_id=scope.user_id)
-            )
-            .exclude(status="cancelled")
-            .values("session_id")
-        )
+        cohosted, registered = _own_session_ids(scope)
         return self.visible_to(user, scope).filter(
             models.Q(organisation_id__in=scope.planning_ids)
             | models.Q(organising_team_id__in=scope.team_ids)
@@ -192,7 +180,7 @@ class SessionQuerySet(models.QuerySet):
 
         A narrowing, never a widening: combine it with ``visible_to``."""
         from partners.models import Organisation
-        from training.models import CoHost, Registration, Venue
+        from training.models import Venue
 
         ocmws = nearby_ocmws(scope)
         services = [Organisation.objects.filter(parent_id__in=ocmw).values("pk") for ocmw in ocmws]
@@ -209,17 +197,7 @@ class SessionQuerySet(models.QuerySet):
         ).values("pk")
         # Co-hosts are partners (permissions.cohost_candidates), never OCMWs: the only
         # co-hosts that make a session near are the person's own organisations.
-        cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
-            "session_id"
-        )
-        registered = (
-            Registration.objects.filter(
-                models.Q(registered_by_id=scope.user_id)
-                | models.Q(participant_user_id=scope.user_id)
-            )
-            .exclude(status="cancelled")
-            .values("session_id")
-        )
+        cohosted, registered = _own_session_ids(scope)
         return self.filter(
             _in_any("organisation_id", [*ocmws, *services])
             | models.Q(organisation_id__in=scope.planning_ids)
@@ -376,3 +354,21 @@ def planners_of(organisation):
             pk__in=User.groups.through.objects.filter(group_id__in=by_team).values("user_id")
         )
     )
+
+
+def _own_session_ids(scope: Scope):
+    """Subqueries of the sessions that are a person's own beyond organising them: those
+    their organisations co-host, and those they registered people (or themselves) for."""
+    from training.models import CoHost, Registration
+
+    cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
+        "session_id"
+    )
+    registered = (
+        Registration.objects.filter(
+            models.Q(registered_by_id=scope.user_id) | models.Q(participant_user_id=scope.user_id)
+        )
+        .exclude(status="cancelled")
+        .values("session_id")
+    )
+    return cohosted, registered

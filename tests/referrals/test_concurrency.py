@@ -7,15 +7,15 @@ a barrier. PostgreSQL only: SQLite locks the whole file, so it cannot race.
 """
 
 import json
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from partners.models import Membership
 from referrals import services
 from referrals.models import Referral, TimelineEntry
+from tests.concurrency import at_once
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,28 +60,6 @@ def coordinators(cast):
     )
 
 
-def _at_once(work) -> list:
-    barrier = threading.Barrier(PEOPLE, timeout=30)
-    outcomes: list = [None] * PEOPLE
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[i] = work(i)
-        except Exception as error:  # collected and checked by the test
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(PEOPLE)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return outcomes
-
-
 def _post(client, referral, action, body, version):
     return client.post(
         f"/api/v1/referrals/{referral.pk}/{action}/",
@@ -93,8 +71,8 @@ def _post(client, referral, action, body, version):
 
 def test_one_acknowledgement_wins_the_others_are_told(referral, workers):
     version = referral.version
-    outcomes = _at_once(
-        lambda i: _post(workers[i][1], referral, "acknowledge", {}, version).status_code
+    outcomes = at_once(
+        PEOPLE, lambda i: _post(workers[i][1], referral, "acknowledge", {}, version).status_code
     )
     assert outcomes.count(200) == 1, outcomes
     assert set(outcomes) - {200} <= REFUSED, outcomes
@@ -113,7 +91,7 @@ def test_competing_assignments_leave_the_one_that_was_answered_yes(cast, referra
         person, client = workers[i]
         return person, _post(client, referral, "assign", {"worker": person.pk}, version)
 
-    outcomes = _at_once(assign_to_self)
+    outcomes = at_once(PEOPLE, assign_to_self)
     applied = [person for person, response in outcomes if response.status_code == 200]
     refused = [response.status_code for _p, response in outcomes if response.status_code != 200]
     assert len(applied) == 1 and set(refused) <= REFUSED, outcomes
@@ -140,7 +118,7 @@ def test_people_who_retry_after_a_conflict_all_get_their_change_in(cast, referra
             assert response.status_code in REFUSED, response.content
         raise AssertionError("never applied")
 
-    outcomes = _at_once(assign_until_applied)
+    outcomes = at_once(PEOPLE, assign_until_applied)
     assert all(isinstance(o, int) for o in outcomes), outcomes
     referral.refresh_from_db()
     assert referral.version == start + PEOPLE  # each change applied exactly once

@@ -7,14 +7,14 @@ waiting-list rules themselves are tested on every database in
 test_waiting_list.py.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from portal.exceptions import ActionRefused
+from tests.concurrency import at_once
 from training import services
 from training.models import Registration, Session, Venue
 
@@ -25,29 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks (SELECT ... FOR UPDATE): run on PostgreSQL.")
-
-
-def _at_once(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads that start together; return results and errors."""
-    barrier = threading.Barrier(count, timeout=30)
-    outcomes: list = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[i] = work(i)
-        except Exception as error:  # collected and checked by the test
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return outcomes
 
 
 @pytest.fixture
@@ -83,7 +60,7 @@ def _invariants(session: Session) -> tuple[int, int]:
 
 
 def test_twelve_people_register_at_once_for_five_places(world, session):
-    outcomes = _at_once(
+    outcomes = at_once(
         12,
         lambda i: (
             services.register_people(
@@ -102,7 +79,7 @@ def test_twelve_people_register_at_once_for_five_places(world, session):
 def test_groups_registering_at_once_never_overbook(world, session):
     Session.objects.filter(pk=session.pk).update(capacity=10)
     session.refresh_from_db()
-    outcomes = _at_once(
+    outcomes = at_once(
         8,
         lambda i: (
             services.register_people(
@@ -145,7 +122,7 @@ def test_cancellations_and_registrations_at_once_keep_the_line_honest(world, ses
             session, actor=world.partner_worker, organisation=world.partner, kind="headcount"
         ).status
 
-    outcomes = _at_once(8, work)
+    outcomes = at_once(8, work)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     given, _waiting = _invariants(session)
     assert given == 5
@@ -168,7 +145,7 @@ def test_the_same_registration_cancelled_twice_at_once_frees_one_place(world, se
         )
         for _ in range(2)
     ]
-    outcomes = _at_once(
+    outcomes = at_once(
         2, lambda i: services.cancel_registration(taken[0], actor=world.partner_worker)
     )
     assert sum(isinstance(o, ActionRefused) for o in outcomes) == 1
