@@ -272,6 +272,28 @@ def test_a_failing_background_import_is_marked_failed(cast, session):
     assert not Case.objects.exists()
 
 
+def test_an_unexpected_failure_keeps_no_arrears_in_the_task_error(cast, session, monkeypatch):
+    """Failed tasks are shown to platform admins, who may not read arrears: the error
+    kept for them names the kind of failure, never the database's quote of a row."""
+    from django.db import IntegrityError
+
+    from referrals.tasks import run_lac_import
+
+    def broken(*args, **kwargs):
+        raise IntegrityError(
+            'duplicate key value violates unique constraint "arrears_account_unique"\n'
+            "DETAIL:  Key (water_company_id, customer_number)=(3, FA-1) already exists."
+        )
+
+    upload, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
+    monkeypatch.setattr(lac_import, "apply", broken)
+    result = run_lac_import.enqueue(upload.pk, cast.social_worker.pk)
+    assert LacImport.objects.get(pk=upload.pk).status == "failed"
+    (error,) = result.errors
+    assert "IntegrityError" in error.traceback
+    assert "FA-1" not in error.traceback and "customer_number" not in error.traceback
+
+
 def _other_ocmw_follows(cast, customer_number="FA-1"):
     """Another OCMW's case, with its own client, holding the Farys account ``customer_number``."""
     from partners.models import Organisation, Postcode
