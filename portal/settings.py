@@ -120,6 +120,9 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+    # Every web process reads the session from Redis; PostgreSQL keeps a copy, so a
+    # Redis restart logs nobody out (and "my sessions" can list and end them).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -127,3 +129,33 @@ def test_production_api_is_json_only_and_webhooks_stay_off_localhost():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "['rest_framework.renderers.JSONRenderer'] False"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+        ("locmem://", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_read_from_redis_when_the_cache_is_redis(cache_url, engine):
+    """Production (a Redis cache): sessions from Redis, written through to PostgreSQL.
+    The demo and the tests (a process-local cache): sessions in the database."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; "
+        "django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own settings
+        [sys.executable, "-c", code],
+        env={**env, "CACHE_URL": cache_url},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == engine
