@@ -2,9 +2,9 @@
 
 Counting happens in the database, over the daily tallies of the attempts
 (``AttemptTally``, written with each attempt): one GROUP BY for the OCMW and
-period, of which every breakdown is a sum. Only the median time to first
-contact is computed in Python, from one narrow query on the cases. Every rate travels with its
-counts so small numbers are not over-read.
+period, of which every breakdown is a sum. The median time to first contact
+comes from the cases (in SQL on PostgreSQL). Every rate travels with its counts
+so small numbers are not over-read.
 """
 
 from __future__ import annotations
