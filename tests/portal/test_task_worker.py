@@ -24,17 +24,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def queue():
+    server = redis.Redis.from_url(QUEUE_URL)
     try:
-        redis.Redis.from_url(QUEUE_URL).ping()
+        server.ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
+    # The whole test database: the queue, and the registries of failed and scheduled
+    # jobs that emptying the queue leaves (an earlier run's failures, say).
+    server.flushdb()
     with override_settings(TASKS=RQ_TASKS, RQ_QUEUES=RQ_QUEUES):
         from django_tasks_rq import Job
 
-        rq_queue = django_rq.get_queue("default", job_class=Job)
-        rq_queue.empty()
-        yield rq_queue
-        rq_queue.empty()
+        yield django_rq.get_queue("default", job_class=Job)
+    server.flushdb()
 
 
 @pytest.mark.django_db
@@ -105,8 +107,10 @@ def _work_until_empty():
 def no_waiting(monkeypatch):
     """Retries at once instead of after 1, 5 and 30 minutes, so one burst sees them."""
     from portal import task_queue
+    from tests.portal.worker_tasks import ATTEMPTS
 
     monkeypatch.setattr(task_queue, "RETRY_AFTER_SECONDS", [0, 0, 0])
+    ATTEMPTS.clear()
 
 
 @pytest.mark.django_db
