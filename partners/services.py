@@ -13,7 +13,7 @@ from partners.grants import sync_team_grants, sync_user_grants
 from partners.models import Agreement, Membership, Organisation, Team
 from partners.permissions import can_manage_agreements, can_manage_members
 from portal import audit
-from portal.exceptions import ActionRefused
+from portal.exceptions import ActionRefused, refuse_stale
 
 
 def _group_name(organisation: Organisation, name: str) -> str:
@@ -126,16 +126,6 @@ def remove_membership(membership: Membership, *, actor) -> None:
     sync_user_grants([user.pk])
 
 
-def _refuse_stale(current_version: int, sent_version: int) -> None:
-    if current_version != sent_version:
-        raise ActionRefused(
-            _(
-                "Someone else changed this in the meantime. "
-                "Reload the page to see their changes, then try again."
-            )
-        )
-
-
 ORGANISATION_PROFILE_FIELDS = (
     "name",
     "street",
@@ -159,7 +149,7 @@ def update_organisation(
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    _refuse_stale(locked.version, version)
+    refuse_stale(locked.version, version)
     changed = {
         name: value
         for name, value in changes.items()
@@ -198,7 +188,7 @@ def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
     if not can_manage_members(actor, team.organisation):
         raise PermissionDenied
     locked = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
-    _refuse_stale(locked.version, version)
+    refuse_stale(locked.version, version)
     if "handles_arrears" in changes:
         raise PermissionDenied
     new_name = changes.get("name", locked.name)

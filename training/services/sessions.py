@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from partners.models import Language, Organisation
 from portal import audit
-from portal.exceptions import ActionRefused
+from portal.exceptions import ActionRefused, refuse_stale
 from portal.models import User
 from portal.notifications import notify
 from training.models import Audience, CoHost, Material, Session, Topic, Venue
@@ -31,7 +31,6 @@ from training.services.shared import (
     SESSION_FIELDS,
     local_time,
     normalise_topics,
-    refuse_stale,
     session_link,
     translated_later,
 )

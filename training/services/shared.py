@@ -60,16 +60,6 @@ def session_link(session: Session) -> str:
     return reverse("session_detail", args=[session.pk])
 
 
-def refuse_stale(current_version: int, sent_version: int) -> None:
-    if current_version != sent_version:
-        raise ActionRefused(
-            _(
-                "Someone else changed this in the meantime. "
-                "Reload the page to see their changes, then try again."
-            )
-        )
-
-
 def normalise_topics(value: str | Iterable[str]) -> str:
     """Topic codes as stored: known codes only, in the order of ``Topic``."""
     codes = set(value.split() if isinstance(value, str) else value)

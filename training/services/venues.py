@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from portal import audit
-from portal.exceptions import ActionRefused
+from portal.exceptions import ActionRefused, refuse_stale
 from portal.models import User
 from training.models import Venue
 from training.permissions import can_manage_venues
-from training.services.shared import VENUE_FIELDS, refuse_stale
+from training.services.shared import VENUE_FIELDS
 
 
 def _check_venue_fields(data: dict) -> None:
