@@ -53,7 +53,7 @@ def sessions_and_paths(people: dict) -> list[tuple[str, str, str]]:
     from django.test import Client
     from django.urls import reverse
 
-    from portal.models import User
+    from portal.core.models import User
 
     def cookie(user_id: int) -> str:
         client = Client()

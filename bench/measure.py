@@ -333,7 +333,7 @@ def pick_people() -> dict:
 def lac_csv(ocmw_id: int, rows: int) -> bytes:
     """A water company's LAC list for one OCMW: a third known accounts, the rest new."""
     from partners.models import Organisation, Postcode
-    from referrals.models import ArrearsRecord
+    from referrals.cases.models import ArrearsRecord
 
     rng = random.Random(11)
     ocmw = Organisation.objects.get(pk=ocmw_id)
@@ -369,8 +369,8 @@ def build_pages(people: dict) -> list[Page]:
     from django.urls import reverse
 
     from partners.models import Organisation
-    from portal.models import User
-    from referrals.models import LacSession
+    from portal.core.models import User
+    from referrals.cases.models import LacSession
 
     def client_for(user_id: int) -> Client:
         client = Client()
@@ -616,7 +616,7 @@ class _Rollback(Exception):
 def _import(session, actor, content: bytes) -> dict:
     from django.db import transaction
 
-    from referrals import lac_import
+    from referrals.cases import lac_import
 
     summary = {}
     try:

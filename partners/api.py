@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from partners import invitations as account_services
 from partners import services
 from partners.access import (
     get_agreement_or_404,
@@ -21,9 +22,8 @@ from partners.access import (
 from partners.filters import OrganisationFilter
 from partners.models import Agreement, Membership, Organisation, Team
 from partners.services import ORGANISATION_PROFILE_FIELDS, TEAM_SETTING_FIELDS
-from portal import services as account_services
-from portal.api import VersionedMixin
-from portal.api_permissions import IsMember
+from portal.core.api import VersionedMixin
+from portal.core.api_permissions import IsMember
 
 # Output serializers ---------------------------------------------------------
 

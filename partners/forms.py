@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Language, Offer, Organisation, Postcode, Team
+from partners.models import Language, Membership, Offer, Organisation, Postcode, Team
 from partners.services import ORGANISATION_PROFILE_FIELDS, TEAM_SETTING_FIELDS
 
 
@@ -98,3 +98,16 @@ class EndAgreementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(organisation=organisation)

@@ -169,7 +169,7 @@ def sync_user_grants(user_ids: Iterable[int]) -> SyncReport:
 
 def rebuild_grants() -> SyncReport:
     """Recompute every grant from the network; return what had to change."""
-    from portal.models import User
+    from portal.core.models import User
 
     teams = Team.objects.select_related("organisation__parent")
     report = sync_team_grants(teams)

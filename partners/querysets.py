@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from portal.core.models import User
 
 
 class OrganisationQuerySet(models.QuerySet):

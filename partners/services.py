@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from partners.grants import sync_team_grants, sync_user_grants
 from partners.models import Agreement, Membership, Organisation, Team
 from partners.permissions import can_manage_agreements, can_manage_members
-from portal import audit
-from portal.exceptions import ActionRefused, refuse_stale
+from portal.core import audit
+from portal.core.exceptions import ActionRefused, refuse_stale
 
 
 def _group_name(organisation: Organisation, name: str) -> str:
@@ -93,7 +93,7 @@ def admit_invited_member(team: Team, user, *, role: str) -> Membership:
     """Join ``team`` through an accepted invitation.
 
     The organisation admin's permission was checked when the invitation was
-    made; the caller (``portal.services.accept_invitation``) holds the lock on
+    made; the caller (``partners.invitations.accept_invitation``) holds the lock on
     the invitation and writes the audit entry.
     """
     return _add_membership(team, user, role)

@@ -4,7 +4,6 @@ from partners import views
 
 urlpatterns = [
     path("directory/", views.directory, name="directory"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/members/", views.members, name="members"),
     path(

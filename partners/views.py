@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from partners import invitations as account_services
 from partners import services
 from partners.access import (
     get_agreement_or_404,
@@ -19,16 +20,15 @@ from partners.filters import OrganisationFilter
 from partners.forms import (
     AgreementProposalForm,
     EndAgreementForm,
+    InvitationForm,
     OrganisationProfileForm,
     TeamForm,
 )
 from partners.models import Agreement, Membership, Organisation
 from partners.permissions import can_manage_agreements, can_manage_members
-from portal import services as account_services
-from portal.exceptions import ActionRefused
-from portal.forms import InvitationForm
-from portal.models import Invitation
-from portal.pagination import page_of
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Invitation
+from portal.core.pagination import page_of
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -138,8 +138,8 @@ def directory(request):
     )
 
 
-@login_required
-def organisation_detail(request, pk: int):
+def organisation_profile(request, pk: int) -> dict:
+    """What the profile page shows of the network; the shell adds the referral figures."""
     organisation = get_visible_organisation_or_404(request.user, pk)
     receiving_teams = organisation.teams.filter(receives_referrals=True).order_by("name")
     agreements = (
@@ -148,26 +148,13 @@ def organisation_detail(request, pk: int):
         .select_related("ocmw", "partner")
         .order_by("ocmw__name", "partner__name")
     )
-    return render(
-        request,
-        "partners/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "receiving_teams": receiving_teams,
-            "agreements": agreements,
-            "served": organisation.serves.order_by("name_nl") if organisation.is_ocmw else [],
-            "can_edit": can_manage_members(request.user, organisation),
-            "response": _response_time(organisation),
-        },
-    )
-
-
-def _response_time(organisation):
-    if not organisation.is_ocmw:
-        return None
-    from referrals.figures import response_time
-
-    return response_time(organisation)
+    return {
+        "organisation": organisation,
+        "receiving_teams": receiving_teams,
+        "agreements": agreements,
+        "served": organisation.serves.order_by("name_nl") if organisation.is_ocmw else [],
+        "can_edit": can_manage_members(request.user, organisation),
+    }
 
 
 @login_required

@@ -9,6 +9,6 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from portal.security import start_session_clock
+        from portal.core.security import start_session_clock
 
         user_logged_in.connect(start_session_clock, dispatch_uid="portal-session-clock")

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.config import (
+from portal.core.config import (
     env_bool,
     env_choice,
     env_database,
@@ -75,21 +75,21 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.security.SessionTimeoutMiddleware",
-    "portal.security.RequestPathMiddleware",
+    "portal.core.security.SessionTimeoutMiddleware",
+    "portal.core.security.RequestPathMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "portal.middleware.LanguageMiddleware",
-    "portal.middleware.RolesMiddleware",
-    "portal.security.MfaEnforcementMiddleware",
-    "portal.security.NoStoreMiddleware",
+    "portal.core.middleware.LanguageMiddleware",
+    "partners.middleware.RolesMiddleware",
+    "portal.core.security.MfaEnforcementMiddleware",
+    "portal.core.security.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "portal.middleware.ApiTokenLogMiddleware",
+    "portal.core.middleware.ApiTokenLogMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "portal.shell.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.navigation",
+                "portal.shell.context_processors.navigation",
                 "django.template.context_processors.csp",
             ],
         },
@@ -156,7 +156,7 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL, "DEFAULT_RESULT_TTL": 60 * 60 * 24}}
     # Failed tasks are retried three times (portal/task_queue.py) before they count
     # as failed; platform admins see them under /admin/queues/.
-    RQ = {"QUEUE_CLASS": "portal.task_queue.RetryingQueue"}
+    RQ = {"QUEUE_CLASS": "portal.core.task_queue.RetryingQueue"}
     RQ_SHOW_ADMIN_LINK = True
 
 AUTH_USER_MODEL = "portal.User"
@@ -178,8 +178,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "account_login"
 
-# django-allauth: e-mail log-in, no public sign-up (see portal.adapters).
-ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+# django-allauth: e-mail log-in, no public sign-up (see portal.core.adapters).
+ACCOUNT_ADAPTER = "portal.core.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -223,21 +223,21 @@ PORTAL_WEBHOOK_TIMEOUT = env_int("PORTAL_WEBHOOK_TIMEOUT", 5, minimum=1)
 PORTAL_WEBHOOK_ALLOW_LOCALHOST = env_bool("PORTAL_WEBHOOK_ALLOW_LOCALHOST", default=not PRODUCTION)
 
 REST_FRAMEWORK = {
-    # Bearer first: its challenge turns a refused token into 401 (see portal.api_auth).
+    # Bearer first: its challenge turns a refused token into 401 (see portal.core.api_auth).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "portal.api_auth.BearerTokenAuthentication",
+        "portal.core.api_auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["portal.api_permissions.IsMember"],
-    "DEFAULT_THROTTLE_CLASSES": ["portal.api_auth.TokenRateThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.core.api_permissions.IsMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.core.api_auth.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
-    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.PortalAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.core.api_schema.PortalAutoSchema",
     # No filtering or ordering unless a view whitelists it (see partners.filters).
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LAC water partner portal API",

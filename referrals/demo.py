@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from partners.models import Postcode, Team
-from portal.models import User
-from referrals import services
-from referrals.models import Consent, Referral
+from portal.core.models import User
+from referrals.referrals import services
+from referrals.referrals.models import Consent, Referral
 
 CONSENT = {
     "share_details": True,
@@ -76,8 +76,9 @@ def _lac_session(ocmw_name: str, filename: str, email: str, stdout) -> None:
     from pathlib import Path
 
     from partners.models import Organisation
-    from referrals import cases, lac_import
-    from referrals.models import LacSession
+    from referrals.cases import lac_import
+    from referrals.cases import services as cases
+    from referrals.cases.models import LacSession
 
     ocmw = Organisation.objects.get(name=ocmw_name)
     actor = User.objects.get(email=email)
@@ -199,8 +200,9 @@ def seed_outreach(stdout) -> None:
     import random
 
     from partners.models import Organisation
-    from referrals.models import Case, ContactAttempt, LetterTemplate
-    from referrals.outreach import rebuild_attempt_tallies
+    from referrals.cases.models import Case
+    from referrals.outreach.models import ContactAttempt, LetterTemplate
+    from referrals.outreach.services import rebuild_attempt_tallies
 
     for ocmw in Organisation.objects.filter(kind="ocmw"):
         LetterTemplate.objects.get_or_create(

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from referrals import case_views, outreach_views, privacy_views, views
+from referrals.cases import views as case_views
+from referrals.outreach import views as outreach_views
+from referrals.privacy import views as privacy_views
+from referrals.referrals import views
 
 urlpatterns = [
     path("referrals/", views.my_referrals, name="my_referrals"),

@@ -145,6 +145,6 @@ def referral(make_referral):
 
 
 def _services():
-    from referrals import services
+    from referrals.referrals import services
 
     return services

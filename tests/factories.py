@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from partners.models import Agreement, Membership, Municipality, Organisation, Postcode, Team
-from portal.models import User
+from portal.core.models import User
 
 PASSWORD = "a-good-test-password-2026"
 

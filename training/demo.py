@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from partners.models import Organisation, Team
-from portal.models import User
+from portal.core.models import User
 from training.models import CoHost, Evaluation, Registration, Session, SessionRequest, Venue
 
 # organisation -> (room, seats, accessibility, directions)

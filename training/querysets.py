@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from portal.core.models import User
 
 
 @dataclass(frozen=True)
@@ -339,7 +339,7 @@ class CalendarFeedQuerySet(models.QuerySet):
 def planners_of(organisation):
     """Active people holding "plan sessions" on ``organisation`` (to tell them of requests)."""
     from partners.models import OrganisationGroupObjectPermission, OrganisationUserObjectPermission
-    from portal.models import User
+    from portal.core.models import User
 
     perm = {
         "permission__codename": "plan_sessions",

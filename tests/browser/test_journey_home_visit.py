@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from portal.models import User
-from referrals.models import Case, ContactAttempt, HomeVisit
+from portal.core.models import User
+from referrals.cases.models import Case
+from referrals.outreach.models import ContactAttempt, HomeVisit
 from tests.browser.helpers import assert_fits_the_phone, log_in, submit, url_is
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from partners.models import Membership, Organisation, Team
-from portal.models import User
+from portal.core.models import User
 from tests.browser.helpers import (
     answer_two_step,
     enter_password,

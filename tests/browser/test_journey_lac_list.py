@@ -18,7 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from partners.models import Organisation
-from referrals.models import Case, LacSession, LetterTemplate
+from referrals.cases.models import Case, LacSession
+from referrals.outreach.models import LetterTemplate
 from tests.browser.helpers import log_in, submit, url_is
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,10 @@ exists. Her own referral she can still open.
 import pytest
 from django.urls import reverse
 
-from portal.models import User
-from referrals.cases import open_case_from_referral
-from referrals.models import ArrearsRecord, Case, Referral
+from portal.core.models import User
+from referrals.cases.models import ArrearsRecord, Case
+from referrals.cases.services import open_case_from_referral
+from referrals.referrals.models import Referral
 from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser

@@ -25,9 +25,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from partners.models import Postcode
-from portal.models import User
-from referrals import services
-from referrals.models import Referral
+from portal.core.models import User
+from referrals.referrals import services
+from referrals.referrals.models import Referral
 from tests.browser.helpers import (
     assert_focus_visible,
     focused_is,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from partners.filters import OrganisationFilter
 from partners.models import Organisation
-from portal.pagination import page_of
+from portal.core.pagination import page_of
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from partners.permissions import (
     can_view_arrears_of,
     receives_for_team,
 )
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from tests.factories import AgreementFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

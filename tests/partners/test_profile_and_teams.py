@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Organisation, Team
-from portal.models import AuditEntry
+from portal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -144,8 +144,8 @@ def test_ocmw_profile_shows_how_quickly_it_acknowledges(cast, client, make_refer
 
     from django.utils import timezone
 
-    from referrals import services
-    from referrals.models import Referral
+    from referrals.referrals import services
+    from referrals.referrals.models import Referral
 
     for hours in (2, 10, 30):
         referral = make_referral()

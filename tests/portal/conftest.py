@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from portal import tokens
+from portal.core import tokens
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from portal.models import AccessLog
+from portal.core.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from referrals.models import Referral
+from referrals.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -3,8 +3,9 @@
 import pytest
 
 from partners.models import Organisation, Team
-from referrals import cases
-from referrals.models import ArrearsRecord, Referral
+from referrals.cases import services as cases
+from referrals.cases.models import ArrearsRecord
+from referrals.referrals.models import Referral
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_a_team_change_must_say_which_version(cast, client):
 def test_arrears_put_uses_the_record_version(cast, client, referral):
     water = OrganisationFactory(name="De Watergroep", kind=Organisation.Kind.WATER_COMPANY)
     referral = Referral.objects.get(pk=referral.pk)
-    from referrals import services
+    from referrals.referrals import services
 
     referral = services.acknowledge_referral(
         referral, actor=cast.social_worker, version=referral.version

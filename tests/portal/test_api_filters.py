@@ -4,8 +4,9 @@ import pytest
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from portal.api_urls import router
-from referrals import cases, services
+from portal.shell.api_urls import router
+from referrals.cases import services as cases
+from referrals.referrals import services
 from tests.referrals.conftest import client_data
 
 pytestmark = pytest.mark.django_db

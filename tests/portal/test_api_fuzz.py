@@ -23,8 +23,9 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 
 from partners.models import Agreement, Membership, Organisation
-from portal import tokens
-from referrals import cases, services
+from portal.core import tokens
+from referrals.cases import services as cases
+from referrals.referrals import services
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.referrals.conftest import client_data
 from training.models import Registration, Session, SessionRequest, Venue

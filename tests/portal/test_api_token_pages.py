@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from portal.models import ApiToken, Notification
+from portal.core.models import ApiToken, Notification
 
 pytestmark = pytest.mark.django_db
 

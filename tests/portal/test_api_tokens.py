@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from portal import tokens
-from portal.exceptions import ActionRefused
-from portal.models import ApiToken
+from portal.core.exceptions import ActionRefused
+from portal.core.models import ApiToken
+from portal.shell import tokens
 from tests.portal.conftest import bearer
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_last_use_is_written_at_most_once_a_minute(cast, client, make_token):
 
 def test_each_token_request_is_logged_without_its_body(cast, client, make_token, caplog):
     token, secret = make_token(cast.partner_admin)
-    with caplog.at_level(logging.INFO, logger="portal.api"):
+    with caplog.at_level(logging.INFO, logger="portal.core.api"):
         client.patch(
             f"{API}/organisations/{cast.partner.pk}/",
             {"version": 1, "phone": "0499 SECRET"},
@@ -139,7 +139,7 @@ def test_each_token_request_is_logged_without_its_body(cast, client, make_token,
             **bearer(secret),
         )
         client.get(f"{API}/organisations/")  # a session-less request: not a token request
-    lines = [r.getMessage() for r in caplog.records if r.name == "portal.api"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "portal.core.api"]
     assert lines == [
         f"api token={token.pk} user={cast.partner_admin.pk} "
         f"PATCH {API}/organisations/{cast.partner.pk}/ 200"
@@ -149,7 +149,7 @@ def test_each_token_request_is_logged_without_its_body(cast, client, make_token,
 
 
 def test_refused_tokens_are_logged_by_prefix_only(cast, client, caplog):
-    with caplog.at_level(logging.WARNING, logger="portal.api"):
+    with caplog.at_level(logging.WARNING, logger="portal.core.api"):
         client.get(f"{API}/organisations/", HTTP_AUTHORIZATION="Bearer lwp_guessedsecretvalue")
     assert "prefix=lwp_guesse " in caplog.text
     assert "guessedsecretvalue" not in caplog.text

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from portal.models import AccessLog
+from portal.core.models import AccessLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

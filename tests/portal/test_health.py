@@ -23,7 +23,7 @@ def test_healthy_without_login(client):
 
 
 def test_unavailable_when_the_cache_is_down(client):
-    with mock.patch("portal.health.cache.get", side_effect=ConnectionError("redis down")):
+    with mock.patch("portal.shell.health.cache.get", side_effect=ConnectionError("redis down")):
         response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["cache"] == "down"
@@ -39,7 +39,7 @@ RQ = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
 def test_reports_the_task_backlog_of_the_queue(client, settings):
     settings.TASKS = RQ
     queue = mock.Mock(count=12, failed_job_registry=mock.Mock(count=2))
-    with mock.patch("portal.health._rq_queue", return_value=queue):
+    with mock.patch("portal.shell.health._rq_queue", return_value=queue):
         response = client.get(reverse("health"))
     assert response.status_code == 200  # a backlog is the workers' problem, not this process's
     body = response.json()
@@ -48,7 +48,7 @@ def test_reports_the_task_backlog_of_the_queue(client, settings):
 
 def test_unavailable_when_the_task_queue_does_not_answer(client, settings):
     settings.TASKS = RQ
-    with mock.patch("portal.health._rq_queue", side_effect=ConnectionError("redis down")):
+    with mock.patch("portal.shell.health._rq_queue", side_effect=ConnectionError("redis down")):
         response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["tasks"] == "down"
@@ -56,7 +56,7 @@ def test_unavailable_when_the_task_queue_does_not_answer(client, settings):
 
 def test_liveness_touches_neither_database_nor_cache(client, django_assert_num_queries):
     with (
-        mock.patch("portal.health.cache.get", side_effect=ConnectionError("redis down")),
+        mock.patch("portal.shell.health.cache.get", side_effect=ConnectionError("redis down")),
         django_assert_num_queries(0),
     ):
         response = client.get(reverse("health_live"))

@@ -6,10 +6,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from partners import invitations as services
 from partners.models import Membership
-from portal import services
-from portal.exceptions import ActionRefused
-from portal.models import Invitation, User
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Invitation, User
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from portal.models import Notification
-from portal.notifications import notify
+from portal.core.models import Notification
+from portal.core.notifications import notify
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from partners.models import (
     OrganisationUserObjectPermission,
     Team,
 )
+from portal.core.models import User
 from portal.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD, PLATFORM_ADMIN
-from portal.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import config
+from portal.core import config
 
 
 @pytest.mark.parametrize("raw", ["maybe", "2", "ja", "tru"])

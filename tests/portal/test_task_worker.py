@@ -92,7 +92,7 @@ def test_the_documented_worker_command_runs_enqueued_tasks(queue):
     assert done.return_value == 5
 
 
-RETRYING = {"QUEUE_CLASS": "portal.task_queue.RetryingQueue"}
+RETRYING = {"QUEUE_CLASS": "portal.core.task_queue.RetryingQueue"}
 
 
 def _work_until_empty():
@@ -106,7 +106,7 @@ def _work_until_empty():
 @pytest.fixture
 def no_waiting(monkeypatch):
     """Retries at once instead of after 1, 5 and 30 minutes, so one burst sees them."""
-    from portal import task_queue
+    from portal.core import task_queue
     from tests.portal.worker_tasks import ATTEMPTS
 
     monkeypatch.setattr(task_queue, "RETRY_AFTER_SECONDS", [0, 0, 0])
@@ -147,14 +147,14 @@ def queue_pages(settings):
 
     from django.urls import clear_url_caches
 
-    import portal.urls
+    import portal.shell.urls
 
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
-    importlib.reload(portal.urls)
+    importlib.reload(portal.shell.urls)
     clear_url_caches()
     yield
     settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "django_rq"]
-    importlib.reload(portal.urls)
+    importlib.reload(portal.shell.urls)
     clear_url_caches()
 
 

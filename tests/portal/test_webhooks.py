@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import webhooks
-from portal.models import WebhookDelivery, WebhookEndpoint
-from referrals import services
+from portal.core import webhooks
+from portal.core.models import WebhookDelivery, WebhookEndpoint
+from portal.shell import webhooks as webhook_admin
+from referrals.referrals import services
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +72,10 @@ def receiver():
 @pytest.fixture
 def endpoints(cast, receiver):
     """One endpoint for the referring partner, one for the receiving OCMW."""
-    partner, partner_secret = webhooks.create_endpoint(
+    partner, partner_secret = webhook_admin.create_endpoint(
         cast.partner, actor=cast.partner_admin, url=receiver.url("/partner")
     )
-    ocmw, ocmw_secret = webhooks.create_endpoint(
+    ocmw, ocmw_secret = webhook_admin.create_endpoint(
         cast.ocmw, actor=cast.org_admin, url=receiver.url("/ocmw")
     )
     return {"partner": (partner, partner_secret), "ocmw": (ocmw, ocmw_secret)}
@@ -140,12 +141,12 @@ def test_only_admins_of_the_organisation_register_endpoints(cast):
         (cast.coordinator, cast.ocmw),
     ]:
         with pytest.raises(PermissionDenied):
-            webhooks.create_endpoint(organisation, actor=person, url="https://x.example.be/")
+            webhook_admin.create_endpoint(organisation, actor=person, url="https://x.example.be/")
     assert not WebhookEndpoint.objects.exists()
 
 
 def test_the_secret_is_stored_encrypted(cast):
-    endpoint, secret = webhooks.create_endpoint(
+    endpoint, secret = webhook_admin.create_endpoint(
         cast.partner, actor=cast.partner_admin, url="https://crm.example.be/"
     )
     assert secret.startswith("whsec_")
@@ -220,12 +221,12 @@ def test_after_consent_withdrawal_the_referrer_gets_no_status(
 def test_other_organisations_hear_nothing(
     cast, receiver, make_referral, django_capture_on_commit_callbacks
 ):
-    webhooks.create_endpoint(
+    webhook_admin.create_endpoint(
         cast.other_ocmw,
         actor=_admin_of(cast.other_ocmw),
         url=receiver.url("/other"),
     )
-    webhooks.create_endpoint(
+    webhook_admin.create_endpoint(
         cast.other_partner, actor=_admin_of(cast.other_partner), url=receiver.url("/other")
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -272,7 +273,7 @@ def test_a_rolled_back_change_sends_nothing(cast, receiver, endpoints, referral)
 def test_switched_off_endpoints_get_nothing(
     cast, receiver, endpoints, make_referral, django_capture_on_commit_callbacks
 ):
-    webhooks.set_active(endpoints["partner"][0], actor=cast.partner_admin, active=False)
+    webhook_admin.set_active(endpoints["partner"][0], actor=cast.partner_admin, active=False)
     with django_capture_on_commit_callbacks(execute=True):
         make_referral()
     assert [r["path"] for r in receiver.requests] == ["/ocmw"]
@@ -368,14 +369,14 @@ def test_a_rotated_secret_signs_from_then_on(
     cast, receiver, endpoints, make_referral, django_capture_on_commit_callbacks
 ):
     endpoint, old_secret = endpoints["partner"]
-    new_secret = webhooks.rotate_secret(endpoint, actor=cast.partner_admin)
+    new_secret = webhook_admin.rotate_secret(endpoint, actor=cast.partner_admin)
     with django_capture_on_commit_callbacks(execute=True):
         make_referral()
     request = _by_path(receiver, "/partner")[0]
     assert _verify(request, new_secret)
     assert not _verify(request, old_secret)
     with pytest.raises(PermissionDenied):
-        webhooks.rotate_secret(endpoint, actor=cast.partner_worker)
+        webhook_admin.rotate_secret(endpoint, actor=cast.partner_worker)
 
 
 # Pages -------------------------------------------------------------------------

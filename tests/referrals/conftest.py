@@ -1,4 +1,4 @@
-from referrals.models import Consent
+from referrals.referrals.models import Consent
 
 
 def client_data(cast, **changes):

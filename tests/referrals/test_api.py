@@ -1,6 +1,6 @@
 import pytest
 
-from referrals.models import Referral
+from referrals.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/referrals"

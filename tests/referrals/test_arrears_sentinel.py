@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Organisation
-from referrals import cases, services
-from referrals.models import AgendaItem, ArrearsRecord, Case, CaseNote, Invoice, PaymentPlan
+from referrals.cases import services as cases
+from referrals.cases.models import AgendaItem, ArrearsRecord, Case, CaseNote, Invoice, PaymentPlan
+from referrals.referrals import services
 from tests.crawl import api_crawl, crawl
 
 pytestmark = pytest.mark.django_db

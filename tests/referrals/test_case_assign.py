@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from referrals import cases, services
-from referrals.case_forms import ASSIGN_LIST_MAX, WORKER_SEARCH_MAX
+from referrals.cases import services as cases
+from referrals.cases.forms import ASSIGN_LIST_MAX, WORKER_SEARCH_MAX
+from referrals.referrals import services
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
-from referrals import cases, services
-from referrals.models import ArrearsRecord, Case
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
+from referrals.cases import services as cases
+from referrals.cases.models import ArrearsRecord, Case
+from referrals.referrals import services
 from tests.factories import MembershipFactory
 from tests.referrals.conftest import client_data
 

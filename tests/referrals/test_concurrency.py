@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import Client
 
 from partners.models import Membership
-from referrals import services
-from referrals.models import Referral, TimelineEntry
+from referrals.referrals import services
+from referrals.referrals.models import Referral, TimelineEntry
 from tests.concurrency import at_once
 from tests.factories import MembershipFactory
 

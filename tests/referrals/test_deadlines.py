@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.models import Notification
-from referrals import services
-from referrals.models import Referral, ResponsePolicy
+from portal.core.models import Notification
+from referrals.referrals import services
+from referrals.referrals.models import Referral, ResponsePolicy
 
 pytestmark = pytest.mark.django_db
 

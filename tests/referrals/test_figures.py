@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import services
-from referrals.figures import referral_figures
-from referrals.models import Referral
+from referrals.referrals import services
+from referrals.referrals.figures import referral_figures
+from referrals.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import cases, lac_import
-from referrals.models import AgendaItem, ArrearsRecord, Case, Client, LacImport
+from referrals.cases import lac_import
+from referrals.cases import services as cases
+from referrals.cases.models import AgendaItem, ArrearsRecord, Case, LacImport
+from referrals.referrals.models import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +256,7 @@ def test_an_arrears_edit_between_preview_and_apply_is_built_on(
 def test_the_background_task_imports_and_reports_progress(cast, session):
     from django.core.cache import cache
 
-    from referrals.tasks import run_lac_import
+    from referrals.cases.tasks import run_lac_import
 
     upload, _ = _import(cast, session, csv_bytes(*GOOD_ROWS))
     run_lac_import.enqueue(upload.pk, cast.social_worker.pk)
@@ -264,7 +266,7 @@ def test_the_background_task_imports_and_reports_progress(cast, session):
 
 
 def test_a_failing_background_import_is_marked_failed(cast, session):
-    from referrals.tasks import run_lac_import
+    from referrals.cases.tasks import run_lac_import
 
     upload, _ = _import(cast, session, csv_bytes(GOOD_ROWS[0], BAD_ROWS[0][0]))
     run_lac_import.enqueue(upload.pk, cast.social_worker.pk)
@@ -277,7 +279,7 @@ def test_an_unexpected_failure_keeps_no_arrears_in_the_task_error(cast, session,
     kept for them names the kind of failure, never the database's quote of a row."""
     from django.db import IntegrityError
 
-    from referrals.tasks import run_lac_import
+    from referrals.cases.tasks import run_lac_import
 
     def broken(*args, **kwargs):
         raise IntegrityError(

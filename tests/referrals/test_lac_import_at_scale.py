@@ -13,9 +13,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal import bulk
-from referrals import cases, lac_import
-from referrals.models import AgendaItem, ArrearsRecord, Case, Client
+from portal.core import bulk
+from referrals.cases import lac_import
+from referrals.cases import services as cases
+from referrals.cases.models import AgendaItem, ArrearsRecord, Case
+from referrals.referrals.models import Client
 from tests.referrals.test_lac_import import csv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
-from referrals import services
-from referrals.models import Referral, TimelineEntry
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
+from referrals.referrals import services
+from referrals.referrals.models import Referral, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 S = Referral.Status

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from referrals import services
-from referrals.models import Referral
+from referrals.referrals import services
+from referrals.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
-from referrals import cases, outreach, services
-from referrals.models import Case, ContactAttempt, HomeVisit, LetterTemplate
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
+from referrals.cases import services as cases
+from referrals.cases.models import Case
+from referrals.outreach import services as outreach
+from referrals.outreach.models import ContactAttempt, HomeVisit, LetterTemplate
+from referrals.referrals import services
 
 pytestmark = pytest.mark.django_db
 

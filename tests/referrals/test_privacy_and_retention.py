@@ -6,9 +6,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import AccessLog
-from referrals import cases, outreach, retention, services
-from referrals.models import Case, CaseNote, Client, ContactAttempt, Referral, RetentionPolicy
+from portal.core.models import AccessLog
+from referrals.cases import services as cases
+from referrals.cases.models import Case, CaseNote
+from referrals.outreach import services as outreach
+from referrals.outreach.models import ContactAttempt
+from referrals.privacy import retention
+from referrals.referrals import services
+from referrals.referrals.models import Client, Referral, RetentionPolicy
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
-from referrals.models import Referral
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
+from referrals.referrals.models import Referral
 from tests.referrals.conftest import CONSENT, client_data
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_consent_must_cover_sharing_and_contact(cast, make_referral):
 
 
 def test_a_draft_can_be_saved_without_consent_and_submitted_later(cast, make_referral):
-    from referrals import services
+    from referrals.referrals import services
 
     draft = make_referral(submit=False, consent=None)
     assert draft.status == Referral.Status.DRAFT

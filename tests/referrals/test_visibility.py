@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from referrals.models import Referral
+from referrals.referrals.models import Referral
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_exception_grant_for_an_extra_team(cast, referral):
 
 
 def test_referrer_page_shows_status_but_never_ocmw_notes(cast, client, referral):
-    from referrals import services
+    from referrals.referrals import services
 
     r = services.acknowledge_referral(referral, actor=cast.social_worker, version=referral.version)
     services.post_message(
@@ -107,7 +107,7 @@ def test_appointment_place_is_shown_to_a_partner_who_offered_to_come(cast, clien
 
     from django.utils import timezone
 
-    from referrals import services
+    from referrals.referrals import services
 
     for offers, expected in ((True, True), (False, False)):
         r = make_referral(
@@ -124,7 +124,7 @@ def test_appointment_place_is_shown_to_a_partner_who_offered_to_come(cast, clien
 
 
 def test_withdrawn_consent_hides_status_from_the_referrer(cast, client, referral):
-    from referrals import services
+    from referrals.referrals import services
 
     services.withdraw_consent(referral, actor=cast.partner_worker)
     r = Referral.objects.get(pk=referral.pk)

@@ -8,10 +8,12 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import cases, services
-from referrals.models import AttemptTally, Case, ContactAttempt
-from referrals.outreach import log_attempt, rebuild_attempt_tallies
-from referrals.what_works import what_works
+from referrals.cases import services as cases
+from referrals.cases.models import Case
+from referrals.outreach.models import AttemptTally, ContactAttempt
+from referrals.outreach.services import log_attempt, rebuild_attempt_tallies
+from referrals.outreach.what_works import what_works
+from referrals.referrals import services
 from tests.referrals.conftest import client_data
 
 pytestmark = pytest.mark.django_db

@@ -87,7 +87,7 @@ def sent_after_commit():
 
     from django.test import TestCase
 
-    from portal import webhooks
+    from portal.core import webhooks
 
     bodies: list[str] = []
 

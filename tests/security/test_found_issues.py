@@ -18,9 +18,9 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Membership
-from portal.models import Invitation
-from referrals import lac_import
-from referrals.models import Case
+from portal.core.models import Invitation
+from referrals.cases import lac_import
+from referrals.cases.models import Case
 from tests.security.helpers import client_of
 from tests.security.world import LAC_HEADER
 

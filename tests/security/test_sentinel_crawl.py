@@ -28,7 +28,7 @@ from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
 
-from portal.models import AccessLog, AuditEntry, Notification, WebhookDelivery
+from portal.core.models import AccessLog, AuditEntry, Notification, WebhookDelivery
 from referrals import models as referral_models
 from tests.crawl import api_crawl, body_text, crawl
 from tests.security.audiences import ROLES

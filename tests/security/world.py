@@ -26,15 +26,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from partners import invitations as account_services
 from partners import services as partner_services
 from partners.grants import sync_user_grants
 from partners.models import Agreement, Membership, Organisation
-from portal import services as account_services
-from portal import tokens, webhooks
-from portal.models import WebhookDelivery
-from referrals import cases, lac_import, outreach
-from referrals import services as referral_services
-from referrals.models import Consent, ContactAttempt, HomeVisit, LetterTemplate, Referral
+from portal.core import webhooks
+from portal.core.models import WebhookDelivery
+from portal.shell import tokens
+from portal.shell import webhooks as webhook_admin
+from referrals.cases import lac_import
+from referrals.cases import services as cases
+from referrals.outreach import services as outreach
+from referrals.outreach.models import ContactAttempt, HomeVisit, LetterTemplate
+from referrals.referrals import services as referral_services
+from referrals.referrals.models import Consent, Referral
 from tests.conftest import build_cast
 from tests.factories import MembershipFactory, UserFactory
 from tests.security.audiences import ROLES
@@ -240,10 +245,10 @@ def _build() -> SimpleNamespace:
 
     # Integrators: webhooks of both organisations (before the referrals, so every
     # event is delivered) and API tokens.
-    w.partner_endpoint, _secret = webhooks.create_endpoint(
+    w.partner_endpoint, _secret = webhook_admin.create_endpoint(
         cast.partner, actor=cast.partner_admin, url="https://hooks.buurthuis.example/lac"
     )
-    w.ocmw_endpoint, _secret = webhooks.create_endpoint(
+    w.ocmw_endpoint, _secret = webhook_admin.create_endpoint(
         cast.ocmw, actor=cast.org_admin, url="https://hooks.ocmw-aalst.example/lac"
     )
     w.partner_token, _secret = tokens.create_token(

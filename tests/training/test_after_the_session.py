@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from training import services
 from training.models import Evaluation, Session
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
 from training import services
 from training.models import Session
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from tests.concurrency import at_once
 from training import services
 from training.models import Registration, Session, Venue

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.models import User
+from portal.core.models import User
 from training.models import (
     CoHost,
     Evaluation,

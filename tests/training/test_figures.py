@@ -65,8 +65,8 @@ def test_figures_sum_attendance_by_topic_venue_and_partner(world, year_of_sessio
     reason="referrals.Referral has no heard_at_session (related_name referrals_heard_here) yet",
 )
 def test_referrals_that_named_a_session_are_counted(world, year_of_sessions):
-    from referrals import services as referral_services
-    from referrals.models import Referral
+    from referrals.referrals import services as referral_services
+    from referrals.referrals.models import Referral
     from tests.referrals.conftest import CONSENT, client_data, referral_data
 
     world.postcode = world.ocmw.postcode

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Agreement
-from portal.exceptions import ActionRefused
-from portal.models import AuditEntry
+from portal.core.exceptions import ActionRefused
+from portal.core.models import AuditEntry
 from training import services
 from training.models import Session
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from training import services
 from training.models import Registration
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from portal.models import Notification
+from portal.core.models import Notification
 from training.models import Registration
 from training.tasks import send_session_reminders
 

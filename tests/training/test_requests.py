@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
 from training import services
 from training.models import Session, SessionRequest
 

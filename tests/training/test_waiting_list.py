@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from portal.exceptions import ActionRefused
-from portal.models import Notification
+from portal.core.exceptions import ActionRefused
+from portal.core.models import Notification
 from training import services
 from training.models import Registration, Session
 

@@ -1,4 +1,4 @@
-"""REST API for information sessions (/api/v1/). ``portal.api_urls`` registers these."""
+"""REST API for information sessions (/api/v1/). ``portal.shell.api_urls`` registers these."""
 
 from training.api.views import (
     RegistrationViewSet,

@@ -14,8 +14,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partners.models import Language
-from portal.api import PreconditionRequired, VersionedMixin
-from portal.api_permissions import IsMember
+from portal.core.api import PreconditionRequired, VersionedMixin
+from portal.core.api_permissions import IsMember
 from training import access, services
 from training.api.serializers import (
     AttendanceInputSerializer,

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal import audit
-from portal.exceptions import ActionRefused
-from portal.models import User
+from portal.core import audit
+from portal.core.exceptions import ActionRefused
+from portal.core.models import User
 from training.models import CalendarFeed
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
-from portal import audit
-from portal.exceptions import ActionRefused
-from portal.models import User
+from portal.core import audit
+from portal.core.exceptions import ActionRefused
+from portal.core.models import User
 from training.models import Evaluation, Registration, Session
 from training.permissions import can_record_attendance, evaluating_organisation_ids
 

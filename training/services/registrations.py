@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from partners.models import Organisation
-from portal import audit
-from portal.exceptions import ActionRefused
-from portal.models import User
-from portal.notifications import notify
+from portal.core import audit
+from portal.core.exceptions import ActionRefused
+from portal.core.models import User
+from portal.core.notifications import notify
 from training.models import Registration, Session
 from training.permissions import can_manage_registration, can_register_for, can_register_self
 from training.services.shared import MAX_HEADCOUNT, local_time, session_link, translated_later

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from portal import audit
-from portal.models import User
-from portal.notifications import notify
+from portal.core import audit
+from portal.core.models import User
+from portal.core.notifications import notify
 from training.models import Registration, Session
 from training.services.shared import local_time, session_link, translated_later
 

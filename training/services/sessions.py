@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partners.models import Language, Organisation
-from portal import audit
-from portal.exceptions import ActionRefused, refuse_stale
-from portal.models import User
-from portal.notifications import notify
+from portal.core import audit
+from portal.core.exceptions import ActionRefused, refuse_stale
+from portal.core.models import User
+from portal.core.notifications import notify
 from training.models import Audience, CoHost, Material, Session, Topic, Venue
 from training.permissions import (
     can_edit_practical_details,

@@ -11,7 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from training.models import Session, Topic
 
 SESSION_FIELDS = (

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
-from portal import audit
-from portal.exceptions import ActionRefused, refuse_stale
-from portal.models import User
+from portal.core import audit
+from portal.core.exceptions import ActionRefused, refuse_stale
+from portal.core.models import User
 from training.models import Venue
 from training.permissions import can_manage_venues
 from training.services.shared import VENUE_FIELDS

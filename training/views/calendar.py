@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from portal.exceptions import ActionRefused
-from portal.pagination import page_of
+from portal.core.exceptions import ActionRefused
+from portal.core.pagination import page_of
 from training import access, services
 from training.forms import SessionFilterForm
 from training.ics import calendar_for

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from training import access, services
 from training.forms import RegistrationForm
 from training.models import Registration

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
-from portal.exceptions import ActionRefused
-from portal.pagination import page_of
+from portal.core.exceptions import ActionRefused
+from portal.core.pagination import page_of
 from training import access, services
 from training.access import int_or_404
 from training.forms import DeclineRequestForm, SessionForm, SessionRequestForm

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from training import access, services
 from training.access import int_or_404
 from training.figures import figures_for

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
-from portal.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused
 from training import access, services
 from training.forms import VenueForm
 from training.models import Venue

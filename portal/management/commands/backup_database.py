@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from portal.backup import BackupError, dump
+from portal.core.backup import BackupError, dump
 
 
 class Command(BaseCommand):

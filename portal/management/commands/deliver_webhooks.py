@@ -3,7 +3,7 @@ retries whose waiting time is over. Run it every minute (cron, systemd timer).""
 
 from django.core.management.base import BaseCommand
 
-from portal import webhooks
+from portal.core import webhooks
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import BackupError, is_current_database, restore
+from portal.core.backup import BackupError, is_current_database, restore
 
 
 class Command(BaseCommand):

@@ -25,7 +25,7 @@ from partners.models import (
     Postcode,
     Team,
 )
-from portal.models import User
+from portal.core.models import User
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - documented demo password
 
@@ -313,7 +313,7 @@ class Command(BaseCommand):
         from allauth.mfa.totp.internal.auth import TOTP
 
         from partners.roles import roles_for
-        from portal.security import needs_mfa
+        from portal.core.security import needs_mfa
 
         emails = [email for email, *_rest in ACCOUNTS] + [PLATFORM_ADMIN[0]]
         for user in User.objects.filter(email__in=emails):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from referrals.outreach import alert_overdue_visits
+from referrals.outreach.services import alert_overdue_visits
 
 
 class Command(BaseCommand):

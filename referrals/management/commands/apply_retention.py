@@ -5,7 +5,7 @@ Run it daily. ``--dry-run`` only says what would go.
 
 from django.core.management.base import BaseCommand
 
-from referrals import retention
+from referrals.privacy import retention
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ agenda are not reached yet. Run it daily; each session is escalated once."""
 
 from django.core.management.base import BaseCommand
 
-from referrals.cases import escalate_unreached
+from referrals.cases.services import escalate_unreached
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ Run it every hour from cron or the task scheduler; it is idempotent.
 
 from django.core.management.base import BaseCommand
 
-from referrals.services import process_deadlines
+from referrals.referrals.services import process_deadlines
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ counts of attempts deleted under the retention rules are lost by a rebuild."""
 from django.core.management.base import BaseCommand
 
 from partners.models import Organisation
-from referrals.outreach import rebuild_attempt_tallies
+from referrals.outreach.services import rebuild_attempt_tallies
 
 
 class Command(BaseCommand):

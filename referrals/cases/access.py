@@ -1,0 +1,36 @@
+"""Fetching is the access check for referrals."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from portal.core.access_log import log_access
+
+
+def get_case_for_user_or_404(user, pk: int, *, purpose: str = "case"):
+    """A case of an OCMW whose arrears the person handles; 404 for everyone else,
+    so nobody else can even learn that the case exists."""
+    from referrals.cases.models import Case
+
+    case = (
+        Case.objects.visible_to(user)
+        .select_related("client__postcode", "ocmw", "team", "worker")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        log_access(user, "refused", "case", pk, purpose=purpose)
+        raise Http404
+    log_access(
+        user, "read", "case", pk, purpose=purpose, client_id=case.client_id, ocmw_id=case.ocmw_id
+    )
+    return case
+
+
+def get_lac_session_for_user_or_404(user, pk: int):
+    from referrals.cases.models import LacSession
+
+    session = LacSession.objects.visible_to(user).select_related("ocmw").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session

@@ -1,0 +1,218 @@
+import unicodedata
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Membership, Organisation
+from referrals.cases.models import AgendaItem, ArrearsRecord, PaymentPlan
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ArrearsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ArrearsRecord
+        fields = [
+            "water_company",
+            "customer_number",
+            "amount_outstanding",
+            "protected_customer",
+            "flow_limiter_since",
+            "justification_note",
+        ]
+        widgets = {
+            "flow_limiter_since": DATE,
+            "justification_note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["water_company"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.WATER_COMPANY
+        )
+        self.fields["amount_outstanding"].localize = True
+        self.fields["amount_outstanding"].widget.is_localized = True
+
+
+class InvoiceForm(forms.Form):
+    number = forms.CharField(label=_("Invoice number"), max_length=40)
+    issued_on = forms.DateField(label=_("Invoice date"), widget=DATE)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=10, decimal_places=2, min_value=0, localize=True
+    )
+
+
+class PaymentPlanForm(forms.Form):
+    total_amount = forms.DecimalField(
+        label=_("Total amount"), max_digits=10, decimal_places=2, min_value=0, localize=True
+    )
+    instalments = forms.IntegerField(label=_("Number of instalments"), min_value=1, max_value=120)
+    start_date = forms.DateField(label=_("First instalment on"), widget=DATE)
+
+
+class PlanStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PaymentPlan.Status.choices)
+
+
+class CaseNoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LacSessionForm(forms.Form):
+    date = forms.DateField(label=_("Date of the session"), widget=DATE)
+    escalate_days_before = forms.IntegerField(
+        label=_("Tell the coordinator this many days before, if clients are not reached"),
+        min_value=0,
+        max_value=60,
+        initial=10,
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=AgendaItem.Decision.choices)
+    decided_on = forms.DateField(label=_("Date"), widget=DATE)
+    motivation = forms.CharField(
+        label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    plan_total = forms.DecimalField(
+        label=_("Payment plan: total"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+    )
+    plan_instalments = forms.IntegerField(
+        label=_("Payment plan: instalments"), required=False, min_value=1, max_value=120
+    )
+    plan_start = forms.DateField(
+        label=_("Payment plan: first instalment on"), required=False, widget=DATE
+    )
+
+    def plan(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("plan_total") and data.get("plan_instalments") and data.get("plan_start"):
+            return {
+                "total_amount": data["plan_total"],
+                "instalments": data["plan_instalments"],
+                "start_date": data["plan_start"],
+            }
+        return None
+
+
+class SessionHeldForm(forms.Form):
+    members_present = forms.CharField(
+        label=_("Members present"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LacUploadForm(forms.Form):
+    file = forms.FileField(label=_("LAC list (CSV)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+# Up to this many people may take a case: the assign form is a plain list; beyond, a search.
+ASSIGN_LIST_MAX = 25
+# How many people the worker search shows at most.
+WORKER_SEARCH_MAX = 20
+
+
+def eligible_workers(ocmw_id: int):
+    """Who may take a case of the OCMW: the members of its arrears-handling teams."""
+    from portal.core.models import User
+
+    teams = Membership.objects.filter(
+        team__organisation_id=ocmw_id, team__handles_arrears=True
+    ).order_by()
+    return User.objects.filter(pk__in=teams.values("user_id"))
+
+
+class AssignCaseForm(forms.Form):
+    """Checks the chosen worker; the page offers the choice itself (see ``assign_choices``),
+    so that a team of hundreds does not render hundreds of widget templates."""
+
+    worker = forms.ModelChoiceField(label=_("Social worker"), queryset=None)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = eligible_workers(case.ocmw_id)
+
+
+@dataclass(frozen=True)
+class WorkerChoice:
+    pk: int
+    name: str
+    email: str
+    is_me: bool = False
+
+
+@dataclass
+class AssignChoices:
+    """What the case page offers to assign the case: the whole (short) list, or a search
+    with an "assign to me" shortcut when the list would be too long to choose from."""
+
+    workers: list[WorkerChoice] = field(default_factory=list)  # short list, me first
+    search: bool = False
+    me: WorkerChoice | None = None  # set when searching and I may take the case
+    query: str = ""
+    results: list[WorkerChoice] = field(default_factory=list)
+    more: bool = False  # more people match the query than are shown
+
+
+def _choices(rows, user) -> list[WorkerChoice]:
+    return [WorkerChoice(pk, name or email, email, pk == user.pk) for pk, name, email, *_ in rows]
+
+
+def _by_name(choice: WorkerChoice) -> tuple:
+    """Me first, then by name, accents and case aside (É next to E, not after z)."""
+    return (not choice.is_me, unicodedata.normalize("NFKD", choice.name.casefold()), choice.email)
+
+
+def assign_choices(case, *, user, query: str = "") -> AssignChoices:
+    """One query of at most ASSIGN_LIST_MAX + 1 people tells a short list from a long one.
+
+    Unordered, so the database stops after those rows even in a team of hundreds (a short
+    list is sorted here); whether I may take the case comes along as a constant column.
+    The search, when asked for, is a second query."""
+    mine = Membership.objects.filter(
+        user_id=user.pk, team__organisation_id=case.ocmw_id, team__handles_arrears=True
+    )
+    rows = list(
+        eligible_workers(case.ocmw_id)
+        .annotate(me_eligible=models.Exists(mine))
+        .order_by()
+        .values_list("pk", "full_name", "email", "me_eligible")[: ASSIGN_LIST_MAX + 1]
+    )
+    if len(rows) <= ASSIGN_LIST_MAX:
+        return AssignChoices(workers=sorted(_choices(rows, user), key=_by_name))
+    me = WorkerChoice(user.pk, user.full_name or user.email, user.email, True)
+    return search_workers(case, query, user=user, me=me if rows[0][3] else None)
+
+
+def search_workers(case, query: str, *, user, me: WorkerChoice | None = None) -> AssignChoices:
+    """Eligible workers whose name or e-mail address contains every word of the query
+    (ignoring case): at most WORKER_SEARCH_MAX, and whether there are more."""
+    query = " ".join(query.split())[:100]
+    choices = AssignChoices(search=True, me=me, query=query)
+    if not query:
+        return choices
+    matches = models.Q()
+    for word in query.split()[:5]:
+        matches &= models.Q(full_name__icontains=word) | models.Q(email__icontains=word)
+    rows = list(
+        eligible_workers(case.ocmw_id)
+        .filter(matches)
+        .order_by("full_name", "email")
+        .values_list("pk", "full_name", "email")[: WORKER_SEARCH_MAX + 1]
+    )
+    choices.results = _choices(rows[:WORKER_SEARCH_MAX], user)
+    choices.more = len(rows) > WORKER_SEARCH_MAX
+    return choices

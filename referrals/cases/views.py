@@ -1,0 +1,420 @@
+"""Pages of the OCMW's arrears teams: cases, arrears, LAC sessions, LAC list import.
+
+Every object is fetched through ``visible_to`` (arrears teams of the owning
+OCMW): for anyone else these URLs answer 404, like a page that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.models import Organisation
+from portal.core.exceptions import ActionRefused
+from portal.core.pagination import page_of
+from referrals.cases import forms as case_forms
+from referrals.cases import lac_import
+from referrals.cases import services as cases
+from referrals.cases.access import get_case_for_user_or_404, get_lac_session_for_user_or_404
+from referrals.cases.models import (
+    AgendaItem,
+    ArrearsRecord,
+    Case,
+    LacImport,
+    LacSession,
+    PaymentPlan,
+)
+from referrals.cases.permissions import can_change_arrears, can_view_arrears
+from referrals.cases.querysets import arrears_ocmw_ids
+from referrals.referrals.forms import ClientForm
+
+
+def _own_ocmws(user) -> list[Organisation]:
+    ocmws = list(Organisation.objects.filter(pk__in=arrears_ocmw_ids(user)).order_by("name"))
+    if not ocmws:
+        raise Http404
+    return ocmws
+
+
+@login_required
+def case_list(request):
+    _own_ocmws(request.user)
+    queryset = Case.objects.visible_to(request.user).select_related(
+        "client__postcode", "worker", "ocmw"
+    )
+    status = request.GET.get("status", "open")
+    if status in Case.Status.values:
+        queryset = queryset.filter(status=status)
+    if query := request.GET.get("q", "").strip():
+        queryset = queryset.filter(client__full_name__icontains=query)
+    if request.GET.get("mine"):
+        queryset = queryset.filter(worker=request.user)
+    page = page_of(queryset.order_by("-created_at", "-pk"), request.GET.get("page"), size=25)
+    return render(
+        request,
+        "referrals/cases/list.html",
+        {"page": page, "status": status, "q": query, "statuses": Case.Status.choices},
+    )
+
+
+@login_required
+def case_new(request):
+    ocmw = _own_ocmws(request.user)[0]
+    form = ClientForm(request.POST or None, prefix="client")
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = cases.open_walk_in_case(ocmw, actor=request.user, client=form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect("case_detail", pk=case.pk)
+    return render(request, "referrals/cases/new.html", {"form": form, "ocmw": ocmw})
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = get_case_for_user_or_404(request.user, pk)
+    can_change = can_change_arrears(request.user, case)
+    context = {
+        "case": case,
+        "linked": case.referrals.select_related("referring_team__organisation"),
+        "notes": case.notes.select_related("author")[:50],
+        "attempts": case.attempts.select_related("worker")[:20],
+        "agenda": case.agenda_items.select_related("session").order_by("-session__date"),
+        "note_form": case_forms.CaseNoteForm(),
+        "can_change": can_change,
+        "assign": case_forms.assign_choices(
+            case, user=request.user, query=request.GET.get("worker_q", "")
+        )
+        if can_change
+        else None,
+    }
+    if can_view_arrears(request.user, case):
+        context["arrears"] = (
+            ArrearsRecord.objects.filter(case=case).select_related("water_company").first()
+        )
+    return render(request, "referrals/cases/detail.html", context)
+
+
+@login_required
+def case_workers(request, pk: int):
+    """The worker search of the assign form, as a fragment for htmx (the case page
+    itself answers the same search without JavaScript: ``?worker_q=``)."""
+    case = get_case_for_user_or_404(request.user, pk, purpose="case (assign: worker search)")
+    if not can_change_arrears(request.user, case):
+        raise PermissionDenied
+    assign = case_forms.search_workers(case, request.GET.get("worker_q", ""), user=request.user)
+    return render(request, "referrals/cases/_assign_workers.html", {"assign": assign})
+
+
+@login_required
+@require_POST
+def case_action(request, pk: int, action: str):
+    case = get_case_for_user_or_404(request.user, pk)
+    try:
+        if action == "reached":
+            cases.mark_reached(case, actor=request.user)
+        elif action == "close":
+            cases.close_case(case, actor=request.user, version=int(request.POST.get("version", 0)))
+        elif action == "note":
+            form = case_forms.CaseNoteForm(request.POST)
+            cases.add_case_note(case, actor=request.user, text=form.data.get("text", ""))
+        elif action == "assign":
+            form = case_forms.AssignCaseForm(request.POST, case=case)
+            if not form.is_valid():
+                raise ActionRefused(_("Choose a social worker."))
+            cases.assign_case(
+                case,
+                actor=request.user,
+                worker=form.cleaned_data["worker"],
+                version=int(request.POST.get("version", 0)),
+            )
+        else:
+            raise Http404
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("case_detail", pk=case.pk)
+
+
+@login_required
+def arrears_edit(request, pk: int):
+    case = get_case_for_user_or_404(request.user, pk, purpose="arrears")
+    if not can_view_arrears(request.user, case):
+        raise Http404
+    record = ArrearsRecord.objects.filter(case=case).first()
+    form = case_forms.ArrearsForm(
+        request.POST or None,
+        instance=record,
+        initial={"version": record.version if record else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            cases.save_arrears(case, actor=request.user, version=version, changes=data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The arrears were saved."))
+            return redirect("arrears_edit", pk=case.pk)
+    return render(
+        request,
+        "referrals/cases/arrears.html",
+        {
+            "case": case,
+            "record": record,
+            "form": form,
+            "invoices": record.invoices.all() if record else [],
+            "plans": record.payment_plans.all() if record else [],
+            "invoice_form": case_forms.InvoiceForm(prefix="invoice"),
+            "plan_form": case_forms.PaymentPlanForm(prefix="plan"),
+            "plan_statuses": PaymentPlan.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def arrears_action(request, pk: int, action: str):
+    case = get_case_for_user_or_404(request.user, pk, purpose="arrears")
+    try:
+        if action == "invoice":
+            form = case_forms.InvoiceForm(request.POST, prefix="invoice")
+            if not form.is_valid():
+                raise ActionRefused(_("Check the invoice: number, date and amount."))
+            cases.add_invoice(case, actor=request.user, **form.cleaned_data)
+        elif action == "plan":
+            form = case_forms.PaymentPlanForm(request.POST, prefix="plan")
+            if not form.is_valid():
+                raise ActionRefused(_("Check the payment plan: amount, instalments and date."))
+            cases.add_payment_plan(case, actor=request.user, **form.cleaned_data)
+        elif action == "plan-status":
+            plan = get_object_or_404(PaymentPlan, pk=request.POST.get("plan"), arrears__case=case)
+            cases.set_payment_plan_status(
+                plan, actor=request.user, status=request.POST.get("status", "")
+            )
+        else:
+            raise Http404
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("arrears_edit", pk=case.pk)
+
+
+# LAC sessions --------------------------------------------------------------------
+
+
+@login_required
+def lac_sessions(request):
+    ocmws = _own_ocmws(request.user)
+    form = case_forms.LacSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = cases.plan_lac_session(
+                ocmws[0],
+                actor=request.user,
+                on=form.cleaned_data["date"],
+                escalate_days_before=form.cleaned_data["escalate_days_before"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect("lac_session_detail", pk=session.pk)
+    sessions = (
+        LacSession.objects.visible_to(request.user)
+        .select_related("ocmw")
+        .annotate(
+            on_agenda=Count("agenda"),
+            unreached=Count("agenda", filter=Q(agenda__case__reached_at__isnull=True)),
+        )
+        .order_by("-date")
+    )
+    page = page_of(sessions, request.GET.get("page"), size=20)
+    countdown = cases.next_session_countdown([o.pk for o in ocmws])
+    return render(
+        request, "referrals/lac/sessions.html", {"page": page, "form": form, "countdown": countdown}
+    )
+
+
+@login_required
+def lac_session_detail(request, pk: int):
+    session = get_lac_session_for_user_or_404(request.user, pk)
+    agenda = session.agenda.select_related(
+        "case__client__postcode", "case__arrears", "case__worker", "payment_plan"
+    )
+    rows = [
+        (item, case_forms.DecisionForm(prefix=f"d{item.pk}", initial={"decided_on": session.date}))
+        for item in agenda
+    ]
+    return render(
+        request,
+        "referrals/lac/session.html",
+        {
+            "session": session,
+            "agenda": rows,
+            "held_form": case_forms.SessionHeldForm(
+                initial={"members_present": session.members_present}
+            ),
+            "upload_form": case_forms.LacUploadForm(),
+            "imports": session.imports.select_related("uploaded_by")[:10],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def lac_session_print(request, pk: int):
+    session = get_lac_session_for_user_or_404(request.user, pk)
+    agenda = session.agenda.select_related("case__client__postcode", "case__arrears__water_company")
+    return render(
+        request, "referrals/lac/print_agenda.html", {"session": session, "agenda": agenda}
+    )
+
+
+@login_required
+def decision_letter(request, item_pk: int):
+    item = get_object_or_404(
+        AgendaItem.objects.select_related(
+            "session__ocmw", "case__client__postcode", "payment_plan", "case__arrears"
+        ),
+        pk=item_pk,
+        session__ocmw_id__in=arrears_ocmw_ids(request.user),
+    )
+    if not item.decision:
+        raise Http404
+    return render(request, "referrals/lac/decision_letter.html", {"item": item})
+
+
+@login_required
+@require_POST
+def lac_decision(request, item_pk: int):
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("session__ocmw", "case"),
+        pk=item_pk,
+        session__ocmw_id__in=arrears_ocmw_ids(request.user),
+    )
+    form = case_forms.DecisionForm(request.POST, prefix=f"d{item.pk}")
+    try:
+        if not form.is_valid():
+            raise ActionRefused(_("Choose a decision and a date."))
+        cases.record_decision(
+            item,
+            actor=request.user,
+            decision=form.cleaned_data["decision"],
+            decided_on=form.cleaned_data["decided_on"],
+            motivation=form.cleaned_data["motivation"],
+            plan=form.plan(),
+        )
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The decision was saved."))
+    return redirect("lac_session_detail", pk=item.session_id)
+
+
+@login_required
+@require_POST
+def lac_session_held(request, pk: int):
+    session = get_lac_session_for_user_or_404(request.user, pk)
+    form = case_forms.SessionHeldForm(request.POST)
+    if form.is_valid():
+        cases.mark_session_held(
+            session, actor=request.user, members_present=form.cleaned_data["members_present"]
+        )
+        messages.success(request, _("The session is marked as held."))
+    else:
+        messages.error(request, _("Write who was present."))
+    return redirect("lac_session_detail", pk=session.pk)
+
+
+@login_required
+def lac_upload(request, pk: int):
+    session = get_lac_session_for_user_or_404(request.user, pk)
+    if not can_change_arrears(request.user, session):
+        raise PermissionDenied
+    form = case_forms.LacUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            lac, _plan = lac_import.start_import(
+                ocmw=session.ocmw,
+                session=session,
+                actor=request.user,
+                filename=upload.name,
+                raw=upload.read(),
+            )
+        except lac_import.ImportFileError as problem:
+            form.add_error("file", str(problem))
+        else:
+            return redirect("lac_import_preview", pk=lac.pk)
+    return render(request, "referrals/lac/upload.html", {"session": session, "form": form})
+
+
+def _get_import(user, pk: int) -> LacImport:
+    return get_object_or_404(
+        LacImport.objects.select_related("session", "ocmw"),
+        pk=pk,
+        ocmw_id__in=arrears_ocmw_ids(user),
+    )
+
+
+BACKGROUND_ROWS = 2000
+
+
+@login_required
+def lac_import_preview(request, pk: int):
+    lac = _get_import(request.user, pk)
+    if request.method == "POST":
+        if not can_change_arrears(request.user, lac.session):
+            raise PermissionDenied
+        from referrals.cases.tasks import run_lac_import
+
+        if lac.summary.get("create", 0) + lac.summary.get("update", 0) > BACKGROUND_ROWS:
+            run_lac_import.enqueue(lac.pk, request.user.pk)
+            return redirect("lac_import_progress", pk=lac.pk)
+        try:
+            summary = lac_import.apply(lac, actor=request.user)
+        except lac_import.ImportFileError as problem:
+            messages.error(request, str(problem))
+            return redirect("lac_import_preview", pk=lac.pk)
+        messages.success(
+            request,
+            _(
+                "Imported: %(create)s new, %(match)s matched, "
+                "%(update)s updated, %(unchanged)s unchanged."
+            )
+            % summary,
+        )
+        return redirect("lac_session_detail", pk=lac.session_id)
+    plan = lac_import.preview(lac.content.encode(), ocmw=lac.ocmw)
+    return render(request, "referrals/lac/preview.html", {"lac": lac, "plan": plan})
+
+
+@login_required
+def lac_import_progress(request, pk: int):
+    lac = _get_import(request.user, pk)
+    progress = cache.get(lac_import.progress_key(lac.pk)) or {"done": 0, "total": 0}
+    template = "referrals/lac/_progress.html" if request.htmx else "referrals/lac/progress.html"
+    return render(request, template, {"lac": lac, "progress": progress})
+
+
+@login_required
+@require_POST
+def referral_open_case(request, pk: int):
+    """From a referral to its case (opened now, or the one it already joined)."""
+    from referrals.referrals.access import get_referral_for_user_or_404
+
+    referral = get_referral_for_user_or_404(request.user, pk)
+    if not can_change_arrears(request.user, referral.receiving_ocmw):
+        raise Http404
+    case = cases.open_case_from_referral(referral, actor=request.user)
+    return redirect("case_detail", pk=case.pk)

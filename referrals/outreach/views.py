@@ -1,0 +1,349 @@
+"""Pages for reaching the client: attempts, letters and cards, home visits, what works.
+
+Everything starts from a case fetched through ``Case.objects.visible_to`` (arrears
+teams of the owning OCMW); for anyone else these URLs are 404.
+"""
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.models import Organisation
+from partners.permissions import can_manage_agreements
+from portal.core.exceptions import ActionRefused
+from referrals.cases.access import get_case_for_user_or_404
+from referrals.cases.querysets import arrears_ocmw_ids
+from referrals.outreach import forms as outreach_forms
+from referrals.outreach import services as outreach
+from referrals.outreach import what_works
+from referrals.outreach.letters_pdf import letter_pdf
+from referrals.outreach.models import ContactAttempt, HomeVisit, LetterTemplate
+
+
+@login_required
+def attempt_new(request, pk: int):
+    """Logging an attempt takes seconds on a phone: one short form."""
+    case = get_case_for_user_or_404(request.user, pk)
+    form = outreach_forms.AttemptForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outreach.log_attempt(case, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The attempt was saved."))
+            return redirect("case_detail", pk=case.pk)
+    return render(request, "referrals/outreach/attempt_new.html", {"case": case, "form": form})
+
+
+@login_required
+def outreach_proof(request, pk: int):
+    """Every attempt by channel and date, printable for the LAC file."""
+    case = get_case_for_user_or_404(request.user, pk, purpose="proof of outreach (print)")
+    attempts = case.attempts.select_related("worker", "partner").order_by("moment")
+    return render(request, "referrals/outreach/proof.html", {"case": case, "attempts": attempts})
+
+
+def _letter_from_request(request, case):
+    partners = outreach.partners_for_letters(case)
+    form = outreach_forms.LetterChoiceForm(request.GET or None, case=case, partners=partners)
+    if not form.is_valid():
+        return form, None
+    letter = outreach.render_letter(
+        form.cleaned_data["template"],
+        case,
+        appointment=form.cleaned_data["appointment"],
+        partner=form.cleaned_data["partner"],
+    )
+    return form, letter
+
+
+@login_required
+def letters(request, pk: int):
+    case = get_case_for_user_or_404(request.user, pk)
+    form, letter = _letter_from_request(request, case)
+    conflicts = outreach.privacy_conflicts(
+        case,
+        channel="letter",
+        in_envelope=True,
+        with_logo=letter.template.with_logo if letter else None,
+    )
+    return render(
+        request,
+        "referrals/outreach/letters.html",
+        {
+            "case": case,
+            "form": form,
+            "letter": letter,
+            "query": request.GET.urlencode(),
+            "sent_form": outreach_forms.LetterSentForm(),
+            "conflicts": conflicts,
+        },
+    )
+
+
+@login_required
+def letter_print(request, pk: int):
+    case = get_case_for_user_or_404(request.user, pk, purpose="letter (print)")
+    _form, letter = _letter_from_request(request, case)
+    if letter is None:
+        raise Http404
+    return render(request, "referrals/outreach/letter_print.html", {"letter": letter})
+
+
+@login_required
+def letter_download(request, pk: int):
+    case = get_case_for_user_or_404(request.user, pk, purpose="letter (PDF export)")
+    _form, letter = _letter_from_request(request, case)
+    if letter is None:
+        raise Http404
+    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{case.reference}-{letter.template.kind}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def letter_sent(request, pk: int, template_pk: int):
+    case = get_case_for_user_or_404(request.user, pk)
+    template = get_object_or_404(LetterTemplate, pk=template_pk, ocmw_id=case.ocmw_id)
+    form = outreach_forms.LetterSentForm(request.POST)
+    form.is_valid()
+    try:
+        outreach.mark_letter_sent(
+            template,
+            case,
+            actor=request.user,
+            in_envelope=form.cleaned_data.get("in_envelope", False),
+            accept_conflicts=form.cleaned_data.get("accept_conflicts", False),
+        )
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Logged as sent."))
+    return redirect("case_detail", pk=case.pk)
+
+
+def _template_ocmw(user) -> Organisation:
+    ocmws = [
+        o
+        for o in Organisation.objects.filter(pk__in=arrears_ocmw_ids(user))
+        if can_manage_agreements(user, o)
+    ]
+    if not ocmws:
+        if arrears_ocmw_ids(user):
+            raise PermissionDenied
+        raise Http404
+    return ocmws[0]
+
+
+@login_required
+def letter_templates(request):
+    ocmw = _template_ocmw(request.user)
+    return render(
+        request,
+        "referrals/outreach/templates.html",
+        {
+            "ocmw": ocmw,
+            "templates": LetterTemplate.objects.filter(ocmw=ocmw),
+        },
+    )
+
+
+@login_required
+def letter_template_edit(request, template_pk: int | None = None):
+    ocmw = _template_ocmw(request.user)
+    template = None
+    if template_pk is not None:
+        template = get_object_or_404(LetterTemplate, pk=template_pk, ocmw=ocmw)
+    form = outreach_forms.LetterTemplateForm(request.POST or None, instance=template)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = form.cleaned_data["body"]
+            for key, sample in (
+                ("{client}", "Maria Janssens"),
+                ("{ocmw}", ocmw.name),
+                ("{appointment}", _("Tuesday at 10:00")),
+                ("{address}", "Stationsstraat 1, 9300 Aalst"),
+                ("{ocmw_phone}", ocmw.phone),
+                ("{ocmw_address}", ocmw.street),
+            ):
+                preview = preview.replace(key, sample)
+        else:
+            outreach.save_letter_template(
+                ocmw, actor=request.user, template=template, fields=form.cleaned_data
+            )
+            messages.success(request, _("The template was saved."))
+            return redirect("letter_templates")
+    return render(
+        request,
+        "referrals/outreach/template_edit.html",
+        {"form": form, "template": template, "preview": preview, "ocmw": ocmw},
+    )
+
+
+# Home visits ---------------------------------------------------------------------
+
+
+@login_required
+def visit_new(request, pk: int):
+    case = get_case_for_user_or_404(request.user, pk)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = outreach_forms.VisitForm(
+        request.POST or None, case=case, initial={"start": now, "end": now + timedelta(hours=1)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = outreach.plan_visit(case, actor=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect("visit_detail", pk=visit.pk)
+    return render(request, "referrals/outreach/visit_new.html", {"case": case, "form": form})
+
+
+def _visit_for(user, pk: int) -> HomeVisit:
+    visit = (
+        HomeVisit.objects.filter(pk=pk, ocmw_id__in=arrears_ocmw_ids(user))
+        .select_related("case__client", "worker", "second_worker")
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+@login_required
+def visit_detail(request, pk: int):
+    visit = _visit_for(request.user, pk)
+    mine = request.user.pk in (visit.worker_id, visit.second_worker_id)
+    return render(
+        request,
+        "referrals/outreach/visit.html",
+        {
+            "visit": visit,
+            "mine": mine,
+            "checkout_form": outreach_forms.CheckOutForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def visit_action(request, pk: int, action: str):
+    visit = _visit_for(request.user, pk)
+    try:
+        if action == "check-in":
+            outreach.check_in(visit, actor=request.user)
+        elif action == "check-out":
+            form = outreach_forms.CheckOutForm(request.POST)
+            if not form.is_valid():
+                raise ActionRefused(_("Choose the result of the visit."))
+            outreach.check_out(visit, actor=request.user, **form.cleaned_data)
+        elif action == "cancel":
+            outreach.cancel_visit(visit, actor=request.user)
+        else:
+            raise Http404
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("visit_detail", pk=visit.pk)
+
+
+@login_required
+def visit_board(request):
+    """Who of the team is out where, until when."""
+    ocmws = arrears_ocmw_ids(request.user)
+    if not ocmws:
+        raise Http404
+    today = timezone.localdate()
+    visits = (
+        HomeVisit.objects.filter(ocmw_id__in=ocmws)
+        .filter(status__in=[HomeVisit.Status.PLANNED, HomeVisit.Status.ON_SITE])
+        .filter(window_start__date__lte=today + timedelta(days=1))
+        .select_related("worker", "second_worker", "case")
+        .order_by("window_end")
+    )
+    return render(
+        request,
+        "referrals/outreach/board.html",
+        {"visits": visits, "now": timezone.now(), "grace": outreach.grace()},
+    )
+
+
+# What works ----------------------------------------------------------------------
+
+
+def _report(request):
+    ocmws = list(Organisation.objects.filter(pk__in=arrears_ocmw_ids(request.user)))
+    if not ocmws:
+        raise Http404
+    today = timezone.localdate()
+    form = outreach_forms.PeriodForm(
+        request.GET or None,
+        initial={
+            "start": today.replace(day=1) - timedelta(days=365),
+            "end": today + timedelta(days=1),
+        },
+    )
+    start, end = today - timedelta(days=365), today + timedelta(days=1)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    ocmw = ocmws[0]
+    return ocmw, form, start, end, what_works.what_works(ocmw, start=start, end=end)
+
+
+@login_required
+def what_works_report(request):
+    ocmw, form, start, end, report = _report(request)
+    return render(
+        request,
+        "referrals/outreach/what_works.html",
+        {
+            "ocmw": ocmw,
+            "form": form,
+            "start": start,
+            "end": end,
+            "report": report,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def what_works_csv(request):
+    ocmw, _form, start, end, report = _report(request)
+    from portal.core.access_log import log_access
+
+    log_access(
+        request.user, "export", "what_works", ocmw.pk, purpose="what-works CSV", ocmw_id=ocmw.pk
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="what-works-{start}-{end}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(what_works.csv_rows(report))
+    return response
+
+
+def partner_contact_help(user, limit: int = 10):
+    """What a partner may know of outreach: that an attempt through them happened, and when."""
+    from partners.models import Organisation as Org
+
+    organisations = Org.objects.for_member(user).values("pk")
+    return (
+        ContactAttempt.objects.filter(partner_id__in=organisations, channel="via_partner")
+        .order_by("-moment")
+        .values_list("moment", flat=True)[:limit]
+    )

@@ -1,0 +1,340 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models.functions import Now
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.models import Team
+from portal.core.exceptions import ActionRefused
+from portal.core.pagination import page_of
+from referrals.cases.permissions import can_change_arrears
+from referrals.referrals import forms, services
+from referrals.referrals.access import get_referral_for_user_or_404
+from referrals.referrals.models import OPEN_STATUSES, Referral
+from referrals.referrals.permissions import (
+    coordinates_receiving_team,
+    is_receiver,
+    is_referrer,
+    referrer_sees_status,
+)
+from training.public import recent_sessions_visible_to
+
+PAGE_SIZE = 25
+
+
+@login_required
+def my_referrals(request):
+    """The referrer's list: their teams' referrals, status at a glance."""
+    queryset = Referral.objects.sent_by(request.user).for_sent_list()
+    status = request.GET.get("status", "")
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif status in Referral.Status.values:
+        queryset = queryset.filter(status=status)
+    if query := request.GET.get("q", "").strip():
+        queryset = queryset.filter(client__full_name__icontains=query)
+    page = page_of(queryset.order_by("-created_at", "-pk"), request.GET.get("page"), size=PAGE_SIZE)
+    return render(
+        request,
+        "referrals/my_referrals.html",
+        {"page": page, "statuses": Referral.Status.choices, "status": status, "q": query},
+    )
+
+
+INBOX_FILTERS = {
+    "waiting": models.Q(status=Referral.Status.SUBMITTED),
+    "open": models.Q(status__in=OPEN_STATUSES),
+    "closed": ~models.Q(status__in=[*OPEN_STATUSES, Referral.Status.DRAFT]),
+    "all": models.Q(),
+}
+
+
+@login_required
+def inbox(request):
+    """The OCMW team inbox: oldest unacknowledged first."""
+    queryset = Referral.objects.inbox_of(request.user).for_inbox()
+    params = request.GET
+    queryset = queryset.filter(INBOX_FILTERS.get(params.get("show"), INBOX_FILTERS["open"]))
+    if (reason := params.get("reason")) in Referral.Reason.values:
+        queryset = queryset.filter(reason=reason)
+    if params.get("urgent"):
+        queryset = queryset.filter(
+            models.Q(supply_limited=True) | models.Q(lac_letter_received=True)
+        )
+    assignee = params.get("assignee")
+    if assignee == "me":
+        queryset = queryset.filter(assigned_to=request.user)
+    elif assignee == "nobody":
+        queryset = queryset.filter(assigned_to__isnull=True)
+    if (days := params.get("older_than", "")).isdigit():
+        from datetime import timedelta
+
+        queryset = queryset.filter(submitted_at__lt=Now() - timedelta(days=int(days)))
+    if query := params.get("q", "").strip():
+        queryset = queryset.filter(client__full_name__icontains=query)
+    queryset = queryset.order_by(
+        models.F("acknowledged_at").asc(nulls_first=True), "submitted_at", "pk"
+    )
+    page = page_of(queryset, params.get("page"), size=PAGE_SIZE)
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "page": page,
+            "params": params,
+            "reasons": Referral.Reason.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def referral_new(request):
+    teams = Team.objects.filter(memberships__user=request.user, submits_referrals=True)
+    if not teams.exists():
+        raise PermissionDenied
+    data = request.POST or None
+    client_form = forms.ClientForm(data, prefix="client")
+    referral_form = forms.ReferralForm(
+        data, prefix="referral", teams=teams, sessions=recent_sessions_visible_to(request.user)
+    )
+    consent_form = forms.ConsentForm(data, prefix="consent")
+    # Validate every form (not all() over a generator) so all errors show at once.
+    results = [f.is_valid() for f in (client_form, referral_form, consent_form)]
+    all_valid = request.method == "POST" and all(results)
+    if all_valid:
+        referral_data = dict(referral_form.cleaned_data)
+        team = referral_data.pop("team")
+        try:
+            referral = services.create_referral(
+                actor=request.user,
+                team=team,
+                client=client_form.cleaned_data,
+                referral=referral_data,
+                consent=consent_form.cleaned_for_submit(),
+                submit="submit" in request.POST,
+            )
+        except ActionRefused as refusal:
+            referral_form.add_error(None, refusal.message)
+        else:
+            if referral.status == Referral.Status.SUBMITTED:
+                messages.success(
+                    request,
+                    _("Referral %(ref)s was sent to %(ocmw)s.")
+                    % {"ref": referral.reference, "ocmw": referral.receiving_ocmw.name},
+                )
+            else:
+                messages.success(request, _("The draft was saved."))
+            return redirect("referral_detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referral_new.html",
+        {"client_form": client_form, "referral_form": referral_form, "consent_form": consent_form},
+    )
+
+
+@login_required
+def referral_detail(request, pk: int):
+    referral = get_referral_for_user_or_404(request.user, pk)
+    if is_receiver(request.user, referral):
+        return _receiver_detail(request, referral)
+    if is_referrer(request.user, referral):
+        timeline = referral.timeline.filter(visible_to_referrer=True).select_related("actor")
+        return render(
+            request,
+            "referrals/detail_referrer.html",
+            {
+                "referral": referral,
+                "timeline": timeline,
+                "sees_status": referrer_sees_status(referral),
+                "message_form": forms.PostMessageForm(),
+                "version_form": forms.VersionForm(initial={"version": referral.version}),
+                "can_withdraw": services.allowed(referral, "withdraw"),
+                "can_submit": services.allowed(referral, "submit"),
+            },
+        )
+    raise Http404
+
+
+def _receiver_detail(request, referral, bound: dict | None = None):
+    initial = {"version": referral.version}
+    context = {
+        "referral": referral,
+        "timeline": referral.timeline.select_related("actor"),
+        "duplicates": services.possible_duplicates(referral).select_related("client")[:5],
+        "is_coordinator": coordinates_receiving_team(request.user, referral),
+        # Only the arrears team learns that a case exists (or can open one).
+        "arrears_team": can_change_arrears(request.user, referral.receiving_ocmw),
+        "load": services.open_load(referral.receiving_team),
+        "allowed": {action: services.allowed(referral, action) for action in services.TRANSITIONS},
+        "forms": {
+            "acknowledge": forms.VersionForm(initial=initial),
+            "record_contact": forms.ContactForm(initial=initial),
+            "plan_appointment": forms.AppointmentForm(initial=initial),
+            "close": forms.CloseForm(initial=initial),
+            "refuse": forms.RefuseForm(initial=initial),
+            "transfer": forms.TransferForm(initial=initial, referral=referral),
+            "assign": forms.AssignForm(initial=initial, referral=referral),
+            "message": forms.PostMessageForm(),
+        },
+    }
+    context["forms"].update(bound or {})
+    for action, form in context["forms"].items():
+        # Several action forms share field names: give each its own ids.
+        form.auto_id = f"id_{action}_%s"
+    status = 200 if not bound else 400
+    return render(request, "referrals/detail_receiver.html", context, status=status)
+
+
+def _run(form, call):
+    """Validate ``form`` and call ``call(cleaned_data)``; return the refusal message, if any."""
+    if not form.is_valid():
+        return None, form
+    try:
+        call(form.cleaned_data)
+    except ActionRefused as refusal:
+        form.add_error(None, refusal.message)
+        return refusal.message, form
+    return "", form
+
+
+ACTIONS = {
+    # action: (form factory, service call)
+    "acknowledge": (
+        lambda data, r: forms.VersionForm(data),
+        lambda r, u, d: services.acknowledge_referral(r, actor=u, version=d["version"]),
+    ),
+    "assign": (
+        lambda data, r: forms.AssignForm(data, referral=r),
+        lambda r, u, d: services.assign_referral(
+            r, actor=u, worker=d["worker"], version=d["version"]
+        ),
+    ),
+    "record_contact": (
+        lambda data, r: forms.ContactForm(data),
+        lambda r, u, d: services.record_contact(
+            r, actor=u, version=d["version"], message=d["message"], share=d["share"]
+        ),
+    ),
+    "plan_appointment": (
+        lambda data, r: forms.AppointmentForm(data),
+        lambda r, u, d: services.plan_appointment(
+            r, actor=u, version=d["version"], at=d["at"], place=d["place"], message=d["message"]
+        ),
+    ),
+    "close": (
+        lambda data, r: forms.CloseForm(data),
+        lambda r, u, d: services.close_referral(
+            r, actor=u, version=d["version"], outcome=d["outcome"], message=d["message"]
+        ),
+    ),
+    "refuse": (
+        lambda data, r: forms.RefuseForm(data),
+        lambda r, u, d: services.refuse_referral(
+            r, actor=u, version=d["version"], reason=d["reason"], message=d["message"]
+        ),
+    ),
+    "transfer": (
+        lambda data, r: forms.TransferForm(data, referral=r),
+        lambda r, u, d: services.transfer_referral(
+            r, actor=u, version=d["version"], to_team=d["to_team"], message=d["message"]
+        ),
+    ),
+    "message": (
+        lambda data, r: forms.PostMessageForm(data),
+        lambda r, u, d: services.post_message(
+            r, actor=u, text=d["text"], visible_to_referrer=d["visible_to_referrer"]
+        ),
+    ),
+    "submit": (
+        lambda data, r: forms.VersionForm(data),
+        lambda r, u, d: services.submit_referral(r, actor=u, version=d["version"]),
+    ),
+    "withdraw": (
+        lambda data, r: forms.WithdrawForm(data),
+        lambda r, u, d: services.withdraw_referral(
+            r, actor=u, version=d["version"], message=d["message"]
+        ),
+    ),
+    "withdraw_consent": (
+        lambda data, r: forms.forms.Form(data),
+        lambda r, u, d: services.withdraw_consent(r, actor=u),
+    ),
+}
+
+
+@login_required
+@require_POST
+def referral_action(request, pk: int, action: str):
+    """Every button on a referral posts here; the service decides if it is allowed."""
+    referral = get_referral_for_user_or_404(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    make_form, call = ACTIONS[action]
+    form = make_form(request.POST, referral)
+    refusal, form = _run(form, lambda data: call(referral, request.user, data))
+    if refusal == "":
+        messages.success(request, _("Saved."))
+        if not Referral.objects.visible_to(request.user).filter(pk=referral.pk).exists():
+            return redirect("referral_inbox")  # transferred to a team the person is not in
+        return redirect("referral_detail", pk=referral.pk)
+    if refusal:
+        messages.error(request, refusal)
+    if is_receiver(request.user, referral) and action in _receiver_forms():
+        return _receiver_detail(request, referral, bound={action: form})
+    if refusal is None:
+        messages.error(request, _("Please check what you filled in."))
+    return redirect("referral_detail", pk=referral.pk)
+
+
+def _receiver_forms() -> set[str]:
+    return {
+        "acknowledge",
+        "assign",
+        "record_contact",
+        "plan_appointment",
+        "close",
+        "refuse",
+        "transfer",
+        "message",
+    }
+
+
+@login_required
+def figures(request):
+    """Referral figures for coordinators, for their own organisation only."""
+    from django.utils import timezone
+
+    from referrals.referrals.figures import (
+        default_period,
+        organisations_for_figures,
+        referral_figures,
+    )
+
+    organisations = organisations_for_figures(request.user)
+    if not organisations:
+        raise PermissionDenied
+    chosen = next(
+        (o for o in organisations if str(o.pk) == request.GET.get("organisation")),
+        organisations[0],
+    )
+    start, end = default_period(timezone.localdate())
+    return render(
+        request,
+        "referrals/figures.html",
+        {
+            "organisations": organisations,
+            "organisation": chosen,
+            "figures": referral_figures(chosen, start=start, end=end),
+            "start": start,
+            "end": end,
+            "status_labels": dict(Referral.Status.choices),
+            "outcome_labels": dict(Referral.Outcome.choices),
+        },
+    )
