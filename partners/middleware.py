@@ -1,14 +1,18 @@
-"""Attach the person's roles to the request, loaded only when first used."""
+"""Give each request its principal (``request.principal``), read only when first used."""
 
 from django.utils.functional import SimpleLazyObject
 
-from partners.roles import roles_for
+from partners.principal import REQUEST_USER_MARK, principal_of
 
 
-class RolesMiddleware:
+class PrincipalMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.roles = SimpleLazyObject(lambda: roles_for(request.user))
+        request.principal = SimpleLazyObject(lambda: principal_of(request))
+        user = request.user
+        if user.is_authenticated:
+            # Rules asked about request.user reuse the request's principal.
+            setattr(user, REQUEST_USER_MARK, True)
         return self.get_response(request)

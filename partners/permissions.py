@@ -1,31 +1,36 @@
-"""Named rules for the partner network. Views, API and templates ask these."""
+"""Named rules for the partner network. Views, API and templates ask these.
+
+Each takes the person (a ``Principal``, or a user whose principal is read) and
+asks the principal: nothing here reads memberships or grants itself.
+"""
 
 from __future__ import annotations
 
 from partners.models import Organisation, Team
+from partners.principal import as_principal
 
 
-def can_manage_members(user, organisation: Organisation) -> bool:
+def can_manage_members(who, organisation: Organisation) -> bool:
     """Organisation admins invite and remove members and manage teams."""
-    return user.is_authenticated and user.has_perm("partners.manage_members", organisation)
+    return as_principal(who).manages_members_of(organisation.pk)
 
 
-def can_manage_agreements(user, organisation: Organisation) -> bool:
-    return user.is_authenticated and user.has_perm("partners.manage_agreements", organisation)
+def can_manage_agreements(who, organisation: Organisation) -> bool:
+    return as_principal(who).manages_agreements_of(organisation.pk)
 
 
-def can_refer_to(user, ocmw: Organisation) -> bool:
-    return user.is_authenticated and user.has_perm("partners.refer_to", ocmw)
+def can_refer_to(who, ocmw: Organisation) -> bool:
+    return as_principal(who).may_refer_to(ocmw.pk)
 
 
-def can_view_arrears_of(user, ocmw: Organisation) -> bool:
+def can_view_arrears_of(who, ocmw: Organisation) -> bool:
     """Only members of the OCMW's arrears-handling teams hold this."""
-    return user.is_authenticated and user.has_perm("partners.view_arrears", ocmw)
+    return as_principal(who).may_view_arrears(ocmw.pk)
 
 
-def can_plan_sessions(user, organisation: Organisation) -> bool:
-    return user.is_authenticated and user.has_perm("partners.plan_sessions", organisation)
+def can_plan_sessions(who, organisation: Organisation) -> bool:
+    return as_principal(who).plans_sessions_for(organisation.pk)
 
 
-def receives_for_team(user, team: Team) -> bool:
-    return user.is_authenticated and user.has_perm("partners.receive_referrals", team)
+def receives_for_team(who, team: Team) -> bool:
+    return as_principal(who).receives_for(team.pk)

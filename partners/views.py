@@ -225,7 +225,7 @@ def team_edit(request, pk: int, team_pk: int):
 
 @login_required
 def agreements(request):
-    own = [org for org in request.roles.organisations if org.is_ocmw or org.is_partner]
+    own = [org for org in request.principal.organisations if org.is_ocmw or org.is_partner]
     agreement_list = (
         Agreement.objects.visible_to(request.user)
         .select_related("ocmw", "partner", "proposed_by")

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.core.middleware.LanguageMiddleware",
-    "partners.middleware.RolesMiddleware",
+    "partners.middleware.PrincipalMiddleware",
     "portal.core.security.MfaEnforcementMiddleware",
     "portal.core.security.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

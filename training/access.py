@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from partners.models import Organisation
+from partners.principal import Principal, as_principal
 from training.models import Material, Registration, Session, SessionRequest, Venue
 from training.permissions import (
     can_decide_request,
@@ -16,10 +17,9 @@ from training.permissions import (
     can_plan_for,
     can_record_attendance,
 )
-from training.querysets import Scope, scope_for
 
 
-def get_session_or_404(user, pk: int, scope: Scope | None = None) -> Session:
+def get_session_or_404(user, pk: int, scope: Principal | None = None) -> Session:
     """A session the person may see, with what its pages show."""
     session = (
         Session.objects.visible_to(user, scope)
@@ -80,10 +80,10 @@ def get_material_or_404(user, session: Session, pk: int) -> Material:
     return material
 
 
-def get_planning_organisation_or_404(user, pk: int, scope: Scope | None = None) -> Organisation:
+def get_planning_organisation_or_404(user, pk: int, scope: Principal | None = None) -> Organisation:
     """An organisation whose sessions the person plans: 404 for outsiders, 403 for
     members without "plan sessions"."""
-    if pk not in (scope or scope_for(user)).organisation_ids:
+    if pk not in (scope or as_principal(user)).organisation_ids:
         raise Http404
     organisation = Organisation.objects.select_related("parent").get(pk=pk)
     if not can_plan_for(user, organisation):
@@ -110,8 +110,8 @@ def get_decidable_request_or_404(user, pk: int) -> SessionRequest:
     return session_request
 
 
-def get_member_organisation_or_404(user, pk: int, scope: Scope | None = None) -> Organisation:
-    if pk not in (scope or scope_for(user)).organisation_ids:
+def get_member_organisation_or_404(user, pk: int, scope: Principal | None = None) -> Organisation:
+    if pk not in (scope or as_principal(user)).organisation_ids:
         raise Http404
     return Organisation.objects.select_related("parent").get(pk=pk)
 
@@ -127,7 +127,7 @@ def get_managed_venue_or_404(user, pk: int) -> Venue:
     """A venue of one of the person's organisations, which they may manage."""
     venue = (
         Venue.objects.select_related("organisation")
-        .filter(pk=pk, organisation_id__in=scope_for(user).organisation_ids)
+        .filter(pk=pk, organisation_id__in=as_principal(user).organisation_ids)
         .first()
     )
     if venue is None:

@@ -2,7 +2,7 @@
 
 Planning rights come from the guardian grant "plan sessions" on an
 organisation (``partners.permissions.can_plan_sessions``); everything else
-follows from team membership, read once per request as a ``Scope``.
+follows from team membership, read once per request as a ``Principal``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from partners.models import Agreement, Organisation
 from partners.permissions import can_manage_agreements, can_manage_members, can_plan_sessions
+from partners.principal import Principal, as_principal
 from training.models import Audience, Registration, Session, SessionRequest
-from training.querysets import Scope, scope_for
 
 
 def can_plan_for(user, organisation: Organisation) -> bool:
@@ -25,29 +25,31 @@ def can_edit_session(user, session: Session) -> bool:
     return can_plan_sessions(user, session.organisation)
 
 
-def is_organiser(user, session: Session, scope: Scope | None = None) -> bool:
+def is_organiser(user, session: Session, scope: Principal | None = None) -> bool:
     """The organiser: the planners of the organisation and the organising team."""
-    scope = scope or scope_for(user)
+    scope = scope or as_principal(user)
     return (
-        session.organisation_id in scope.planning_ids
+        session.organisation_id in scope.planning_organisation_ids
         or session.organising_team_id in scope.team_ids
     )
 
 
-def is_cohost(user, session: Session, scope: Scope | None = None) -> bool:
-    scope = scope or scope_for(user)
+def is_cohost(user, session: Session, scope: Principal | None = None) -> bool:
+    scope = scope or as_principal(user)
     return session.cohosts.filter(organisation_id__in=scope.organisation_ids).exists()
 
 
-def can_edit_practical_details(user, session: Session, scope: Scope | None = None) -> bool:
+def can_edit_practical_details(user, session: Session, scope: Principal | None = None) -> bool:
     """Co-hosts change the practical details (and materials); planners change everything."""
-    scope = scope or scope_for(user)
-    return session.organisation_id in scope.planning_ids or is_cohost(user, session, scope)
+    scope = scope or as_principal(user)
+    return session.organisation_id in scope.planning_organisation_ids or is_cohost(
+        user, session, scope
+    )
 
 
 def can_register_for(user, session: Session, organisation: Organisation) -> bool:
     """Members register people of their own organisation, for sessions they can see."""
-    scope = scope_for(user)
+    scope = as_principal(user)
     return (
         organisation.pk in scope.organisation_ids
         and Session.objects.visible_to(user, scope).filter(pk=session.pk).exists()
@@ -58,21 +60,23 @@ def can_register_self(session: Session) -> bool:
     return session.audience == Audience.PARTNER_STAFF
 
 
-def can_manage_registration(user, registration: Registration, scope: Scope | None = None) -> bool:
+def can_manage_registration(
+    user, registration: Registration, scope: Principal | None = None
+) -> bool:
     """The registering organisation and the organiser see names and may cancel."""
-    scope = scope or scope_for(user)
+    scope = scope or as_principal(user)
     return registration.organisation_id in scope.organisation_ids or is_organiser(
         user, registration.session, scope
     )
 
 
-def can_record_attendance(user, session: Session, scope: Scope | None = None) -> bool:
+def can_record_attendance(user, session: Session, scope: Principal | None = None) -> bool:
     return is_organiser(user, session, scope)
 
 
-def evaluating_organisation_ids(user, session: Session, scope: Scope | None = None) -> set[int]:
+def evaluating_organisation_ids(user, session: Session, scope: Principal | None = None) -> set[int]:
     """Organisations (of the person) that took part: organiser, co-host or registering."""
-    scope = scope or scope_for(user)
+    scope = scope or as_principal(user)
     involved = {session.organisation_id} if is_organiser(user, session, scope) else set()
     involved |= set(
         session.cohosts.filter(organisation_id__in=scope.organisation_ids).values_list(
@@ -87,7 +91,7 @@ def evaluating_organisation_ids(user, session: Session, scope: Scope | None = No
     return involved
 
 
-def can_evaluate(user, session: Session, scope: Scope | None = None) -> bool:
+def can_evaluate(user, session: Session, scope: Principal | None = None) -> bool:
     return bool(evaluating_organisation_ids(user, session, scope))
 
 
@@ -117,7 +121,7 @@ def ocmws_to_ask(organisation: Organisation):
 def can_request_session(user, organisation: Organisation, ocmw: Organisation) -> bool:
     """A member of a partner (or internal service) asks one of its OCMWs for a session."""
     return (
-        organisation.pk in scope_for(user).organisation_ids
+        organisation.pk in as_principal(user).organisation_ids
         and ocmws_to_ask(organisation).filter(pk=ocmw.pk).exists()
     )
 
@@ -127,7 +131,7 @@ def can_decide_request(user, session_request: SessionRequest) -> bool:
 
 
 def can_withdraw_request(user, session_request: SessionRequest) -> bool:
-    return session_request.organisation_id in scope_for(user).organisation_ids
+    return session_request.organisation_id in as_principal(user).organisation_ids
 
 
 def can_manage_venues(user, organisation: Organisation) -> bool:
@@ -153,8 +157,8 @@ class SessionAbilities:
 
 
 def abilities_for(user, session: Session) -> SessionAbilities:
-    scope = scope_for(user)
-    edit = session.organisation_id in scope.planning_ids
+    scope = as_principal(user)
+    edit = session.organisation_id in scope.planning_organisation_ids
     organiser = is_organiser(user, session, scope)
     practical = edit or is_cohost(user, session, scope)
     return SessionAbilities(

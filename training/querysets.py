@@ -1,15 +1,14 @@
 """Reads and visibility for information sessions: the one place that decides
 who sees which session, registration and request.
 
-A person's *scope* (their teams, their organisations and the organisations
-they plan sessions for) is read in two small queries; lists then filter on
+A person's principal (``partners.principal``: their teams, their organisations
+and the organisations they plan sessions for) is read once per request; lists then filter on
 indexed foreign keys with plain id lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,67 +16,16 @@ from django.db import models
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
+from partners.principal import Principal, as_principal
+
 if TYPE_CHECKING:
     from portal.core.models import User
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a person's memberships and grants open up, as id sets."""
-
-    user_id: int | None
-    team_ids: frozenset[int]
-    organisation_ids: frozenset[int]
-    planning_ids: frozenset[int]
-
-    @property
-    def is_member(self) -> bool:
-        return bool(self.team_ids)
-
-
-NOBODY = Scope(None, frozenset(), frozenset(), frozenset())
-
 PUBLIC_STATUSES = ("published", "full", "held", "cancelled")
 
 
-def planning_organisation_ids(user: User) -> frozenset[int]:
-    """Organisations on which ``user`` holds "plan sessions" (guardian, person or team grant)."""
-    from partners.models import OrganisationGroupObjectPermission, OrganisationUserObjectPermission
-
-    perm = {
-        "permission__codename": "plan_sessions",
-        "permission__content_type__app_label": "partners",
-    }
-    by_user = OrganisationUserObjectPermission.objects.filter(user=user, **perm).values_list(
-        "content_object_id", flat=True
-    )
-    by_team = OrganisationGroupObjectPermission.objects.filter(
-        group__user=user, **perm
-    ).values_list("content_object_id", flat=True)
-    return frozenset(by_user.union(by_team))
-
-
-def scope_for(user: User) -> Scope:
-    """Read a person's scope: their teams and organisations, and where they plan sessions."""
-    from partners.models import Membership
-
-    if not user.is_authenticated or not user.is_active:
-        return NOBODY
-    rows = list(
-        Membership.objects.filter(user=user).values_list("team_id", "team__organisation_id")
-    )
-    if not rows:
-        # Grants follow memberships: without a team a person plans nothing.
-        return Scope(user.pk, frozenset(), frozenset(), frozenset())
-    return Scope(
-        user_id=user.pk,
-        team_ids=frozenset(team for team, _org in rows),
-        organisation_ids=frozenset(org for _team, org in rows),
-        planning_ids=planning_organisation_ids(user),
-    )
-
-
-def nearby_ocmws(scope: Scope) -> tuple[models.QuerySet, models.QuerySet]:
+def nearby_ocmws(scope: Principal) -> tuple[models.QuerySet, models.QuerySet]:
     """The OCMWs a person's organisations work with, as two small indexed subqueries:
     their own OCMW (for an internal service, the OCMW it is part of) and, for a partner,
     the OCMWs it has an active agreement with. Use with ``_in_any``."""
@@ -121,12 +69,12 @@ def _places(status: str) -> Coalesce:
 
 
 class SessionQuerySet(models.QuerySet):
-    def visible_to(self, user: User, scope: Scope | None = None) -> SessionQuerySet:
+    def visible_to(self, user: User, scope: Principal | None = None) -> SessionQuerySet:
         """Published (and later) sessions for every member of an organisation; drafts
         only for the planners, the organising team and the co-hosts."""
         from training.models import CoHost
 
-        scope = scope or scope_for(user)
+        scope = scope or as_principal(user)
         if not scope.is_member:
             return self.none()
         cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
@@ -134,45 +82,45 @@ class SessionQuerySet(models.QuerySet):
         )
         return self.filter(
             models.Q(status__in=PUBLIC_STATUSES)
-            | models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organisation_id__in=scope.planning_organisation_ids)
             | models.Q(organising_team_id__in=scope.team_ids)
             | models.Q(pk__in=cohosted)
         )
 
-    def organised_by(self, scope: Scope) -> SessionQuerySet:
+    def organised_by(self, scope: Principal) -> SessionQuerySet:
         """Sessions the person organises: as a planner of the organisation or in the team."""
         return self.filter(
-            models.Q(organisation_id__in=scope.planning_ids)
+            models.Q(organisation_id__in=scope.planning_organisation_ids)
             | models.Q(organising_team_id__in=scope.team_ids)
         )
 
-    def organised_or_cohosted_by(self, scope: Scope) -> SessionQuerySet:
+    def organised_or_cohosted_by(self, scope: Principal) -> SessionQuerySet:
         from training.models import CoHost
 
         cohosted = CoHost.objects.filter(organisation_id__in=scope.organisation_ids).values(
             "session_id"
         )
         return self.filter(
-            models.Q(organisation_id__in=scope.planning_ids)
+            models.Q(organisation_id__in=scope.planning_organisation_ids)
             | models.Q(organising_team_id__in=scope.team_ids)
             | models.Q(pk__in=cohosted)
         )
 
-    def in_feed_of(self, user: User, scope: Scope | None = None) -> SessionQuerySet:
+    def in_feed_of(self, user: User, scope: Principal | None = None) -> SessionQuerySet:
         """What a personal calendar feed shows: sessions the person organises, co-hosts
         or registered people for, among those they may see."""
-        scope = scope or scope_for(user)
+        scope = scope or as_principal(user)
         if not scope.is_member:
             return self.none()
         cohosted, registered = _own_session_ids(scope)
         return self.visible_to(user, scope).filter(
-            models.Q(organisation_id__in=scope.planning_ids)
+            models.Q(organisation_id__in=scope.planning_organisation_ids)
             | models.Q(organising_team_id__in=scope.team_ids)
             | models.Q(pk__in=cohosted)
             | models.Q(pk__in=registered)
         )
 
-    def near(self, scope: Scope) -> SessionQuerySet:
+    def near(self, scope: Principal) -> SessionQuerySet:
         """Sessions "near" a person: organised by the OCMWs their organisations work
         with (or by those OCMWs' internal services), or held in the municipalities those
         OCMWs serve; and the person's own sessions: those they organise, their
@@ -200,7 +148,7 @@ class SessionQuerySet(models.QuerySet):
         cohosted, registered = _own_session_ids(scope)
         return self.filter(
             _in_any("organisation_id", [*ocmws, *services])
-            | models.Q(organisation_id__in=scope.planning_ids)
+            | models.Q(organisation_id__in=scope.planning_organisation_ids)
             | models.Q(organising_team_id__in=scope.team_ids)
             | models.Q(pk__in=cohosted)
             | _in_any("venue_id", [venues, at_host])
@@ -272,15 +220,15 @@ class SessionQuerySet(models.QuerySet):
 
 
 class RegistrationQuerySet(models.QuerySet):
-    def visible_to(self, user: User, scope: Scope | None = None) -> RegistrationQuerySet:
+    def visible_to(self, user: User, scope: Principal | None = None) -> RegistrationQuerySet:
         """Registrations (with names) are seen by the registering organisation and by
         the session's organiser (its planners and the organising team), nobody else."""
-        scope = scope or scope_for(user)
+        scope = scope or as_principal(user)
         if not scope.is_member:
             return self.none()
         return self.filter(
             models.Q(organisation_id__in=scope.organisation_ids)
-            | models.Q(session__organisation_id__in=scope.planning_ids)
+            | models.Q(session__organisation_id__in=scope.planning_organisation_ids)
             | models.Q(session__organising_team_id__in=scope.team_ids)
         )
 
@@ -297,21 +245,21 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 class SessionRequestQuerySet(models.QuerySet):
-    def visible_to(self, user: User, scope: Scope | None = None) -> SessionRequestQuerySet:
+    def visible_to(self, user: User, scope: Principal | None = None) -> SessionRequestQuerySet:
         """The asking organisation's members and the OCMW's planners."""
-        scope = scope or scope_for(user)
+        scope = scope or as_principal(user)
         if not scope.is_member:
             return self.none()
         return self.filter(
             models.Q(organisation_id__in=scope.organisation_ids)
-            | models.Q(ocmw_id__in=scope.planning_ids)
+            | models.Q(ocmw_id__in=scope.planning_organisation_ids)
         )
 
 
 class VenueQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> VenueQuerySet:
         """Venues are public places: every member of an organisation sees them."""
-        if not scope_for(user).is_member:
+        if not as_principal(user).is_member:
             return self.none()
         return self.all()
 
@@ -336,27 +284,7 @@ class CalendarFeedQuerySet(models.QuerySet):
         return self.filter(token_hash=hash_feed_token(token))
 
 
-def planners_of(organisation):
-    """Active people holding "plan sessions" on ``organisation`` (to tell them of requests)."""
-    from partners.models import OrganisationGroupObjectPermission, OrganisationUserObjectPermission
-    from portal.core.models import User
-
-    perm = {
-        "permission__codename": "plan_sessions",
-        "permission__content_type__app_label": "partners",
-        "content_object": organisation,
-    }
-    by_user = OrganisationUserObjectPermission.objects.filter(**perm).values("user_id")
-    by_team = OrganisationGroupObjectPermission.objects.filter(**perm).values("group_id")
-    return User.objects.filter(is_active=True).filter(
-        models.Q(pk__in=by_user)
-        | models.Q(
-            pk__in=User.groups.through.objects.filter(group_id__in=by_team).values("user_id")
-        )
-    )
-
-
-def _own_session_ids(scope: Scope):
+def _own_session_ids(scope: Principal):
     """Subqueries of the sessions that are a person's own beyond organising them: those
     their organisations co-host, and those they registered people (or themselves) for."""
     from training.models import CoHost, Registration

@@ -38,6 +38,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 request.path,
             )
             raise exceptions.AuthenticationFailed(refusal.message) from None
+        # The token's user is this request's user: rules asked about it may keep
+        # what they read for the rest of the request (partners.principal).
+        token.user.is_request_user = True
         return token.user, token
 
     def authenticate_header(self, request):

@@ -20,18 +20,6 @@ MFA_SETUP_OPEN = ("/accounts/", "/language/", "/static/", "/invitations/")
 MFA_RECHECK_SECONDS = 300
 
 
-def needs_mfa(roles) -> bool:
-    """Members of arrears teams and organisation admins, and every member of an
-    organisation that asks for it."""
-    return (
-        any(
-            m.team.handles_arrears or m.role == "admin" or m.team.organisation.mfa_required
-            for m in roles.memberships
-        )
-        or roles.is_platform_admin
-    )
-
-
 def has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
@@ -51,7 +39,8 @@ class MfaEnforcementMiddleware:
             and user.is_authenticated
             and not request.path.startswith(MFA_SETUP_OPEN)
             and not self._recently_confirmed(request)
-            and needs_mfa(request.roles)
+            # The principal comes from partners.middleware, earlier in MIDDLEWARE.
+            and request.principal.needs_mfa
         ):
             if has_totp(user):
                 request.session["portal_mfa_ok"] = int(time.time())

@@ -35,8 +35,8 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    roles = request.roles
-    organisation_ids = [org.pk for org in roles.organisations]
+    principal = request.principal
+    organisation_ids = [org.pk for org in principal.organisations]
     agreements = (
         Agreement.objects.active()
         .involving(organisation_ids)
@@ -45,13 +45,12 @@ def dashboard(request):
         else []
     )
     countdown = []
-    if roles.is_arrears_worker:
-        from referrals.cases.querysets import arrears_ocmw_ids
+    if principal.is_arrears_worker:
         from referrals.cases.services import next_session_countdown
 
-        countdown = next_session_countdown(arrears_ocmw_ids(request.user))
+        countdown = next_session_countdown(principal.arrears_ocmw_ids)
     helped = []
-    if roles.is_partner_worker:
+    if principal.is_partner_worker:
         from referrals.outreach.views import partner_contact_help
 
         helped = list(partner_contact_help(request.user))

@@ -1,4 +1,5 @@
-"""Reads and visibility of referrals: the one place that decides who sees which referral."""
+"""Reads and visibility of cases and LAC sessions: arrears data, for the OCMW's
+arrears-handling teams only (the principal's ``arrears_ocmw_ids``)."""
 
 from __future__ import annotations
 
@@ -6,38 +7,20 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from partners.principal import Principal, as_principal
+
 if TYPE_CHECKING:
     from portal.core.models import User
 
 
-def arrears_ocmw_ids(user: User) -> list[int]:
-    """OCMWs whose arrears the person may read: the guardian grants of their teams.
-
-    Only arrears-handling teams hold ``view_arrears`` (see partners.grants), so
-    this is the one source for every case, arrears and LAC query.
-    """
-    from partners.models import OrganisationGroupObjectPermission
-
-    if not user.is_authenticated or not user.is_active:
-        return []
-    return list(
-        OrganisationGroupObjectPermission.objects.filter(
-            group__user=user, permission__codename="view_arrears"
-        )
-        .order_by()
-        .values_list("content_object_id", flat=True)
-        .distinct()
-    )
-
-
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> CaseQuerySet:
+    def visible_to(self, who: Principal | User) -> CaseQuerySet:
         """Cases of the OCMWs whose arrears the person handles; nothing for anyone else."""
-        ocmws = arrears_ocmw_ids(user)
+        ocmws = as_principal(who).arrears_ocmw_ids
         return self.filter(ocmw_id__in=ocmws) if ocmws else self.none()
 
 
 class LacSessionQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> LacSessionQuerySet:
-        ocmws = arrears_ocmw_ids(user)
+    def visible_to(self, who: Principal | User) -> LacSessionQuerySet:
+        ocmws = as_principal(who).arrears_ocmw_ids
         return self.filter(ocmw_id__in=ocmws) if ocmws else self.none()

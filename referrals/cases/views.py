@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
 from referrals.cases import forms as case_forms
@@ -31,12 +32,13 @@ from referrals.cases.models import (
     PaymentPlan,
 )
 from referrals.cases.permissions import can_change_arrears, can_view_arrears
-from referrals.cases.querysets import arrears_ocmw_ids
 from referrals.referrals.forms import ClientForm
 
 
 def _own_ocmws(user) -> list[Organisation]:
-    ocmws = list(Organisation.objects.filter(pk__in=arrears_ocmw_ids(user)).order_by("name"))
+    ocmws = list(
+        Organisation.objects.filter(pk__in=as_principal(user).arrears_ocmw_ids).order_by("name")
+    )
     if not ocmws:
         raise Http404
     return ocmws
@@ -287,7 +289,7 @@ def decision_letter(request, item_pk: int):
             "session__ocmw", "case__client__postcode", "payment_plan", "case__arrears"
         ),
         pk=item_pk,
-        session__ocmw_id__in=arrears_ocmw_ids(request.user),
+        session__ocmw_id__in=as_principal(request.user).arrears_ocmw_ids,
     )
     if not item.decision:
         raise Http404
@@ -300,7 +302,7 @@ def lac_decision(request, item_pk: int):
     item = get_object_or_404(
         AgendaItem.objects.select_related("session__ocmw", "case"),
         pk=item_pk,
-        session__ocmw_id__in=arrears_ocmw_ids(request.user),
+        session__ocmw_id__in=as_principal(request.user).arrears_ocmw_ids,
     )
     form = case_forms.DecisionForm(request.POST, prefix=f"d{item.pk}")
     try:
@@ -363,7 +365,7 @@ def _get_import(user, pk: int) -> LacImport:
     return get_object_or_404(
         LacImport.objects.select_related("session", "ocmw"),
         pk=pk,
-        ocmw_id__in=arrears_ocmw_ids(user),
+        ocmw_id__in=as_principal(user).arrears_ocmw_ids,
     )
 
 

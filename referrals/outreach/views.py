@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
 from partners.permissions import can_manage_agreements
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from referrals.cases.access import get_case_for_user_or_404
-from referrals.cases.querysets import arrears_ocmw_ids
 from referrals.outreach import forms as outreach_forms
 from referrals.outreach import services as outreach
 from referrals.outreach import what_works
@@ -137,11 +137,11 @@ def letter_sent(request, pk: int, template_pk: int):
 def _template_ocmw(user) -> Organisation:
     ocmws = [
         o
-        for o in Organisation.objects.filter(pk__in=arrears_ocmw_ids(user))
+        for o in Organisation.objects.filter(pk__in=as_principal(user).arrears_ocmw_ids)
         if can_manage_agreements(user, o)
     ]
     if not ocmws:
-        if arrears_ocmw_ids(user):
+        if as_principal(user).arrears_ocmw_ids:
             raise PermissionDenied
         raise Http404
     return ocmws[0]
@@ -215,7 +215,7 @@ def visit_new(request, pk: int):
 
 def _visit_for(user, pk: int) -> HomeVisit:
     visit = (
-        HomeVisit.objects.filter(pk=pk, ocmw_id__in=arrears_ocmw_ids(user))
+        HomeVisit.objects.filter(pk=pk, ocmw_id__in=as_principal(user).arrears_ocmw_ids)
         .select_related("case__client", "worker", "second_worker")
         .first()
     )
@@ -265,7 +265,7 @@ def visit_action(request, pk: int, action: str):
 @login_required
 def visit_board(request):
     """Who of the team is out where, until when."""
-    ocmws = arrears_ocmw_ids(request.user)
+    ocmws = as_principal(request.user).arrears_ocmw_ids
     if not ocmws:
         raise Http404
     today = timezone.localdate()
@@ -287,7 +287,7 @@ def visit_board(request):
 
 
 def _report(request):
-    ocmws = list(Organisation.objects.filter(pk__in=arrears_ocmw_ids(request.user)))
+    ocmws = list(Organisation.objects.filter(pk__in=as_principal(request.user).arrears_ocmw_ids))
     if not ocmws:
         raise Http404
     today = timezone.localdate()

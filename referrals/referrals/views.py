@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from partners.models import Team
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
-from referrals.cases.permissions import can_change_arrears
 from referrals.referrals import forms, services
 from referrals.referrals.access import get_referral_for_user_or_404
 from referrals.referrals.models import OPEN_STATUSES, Referral
 from referrals.referrals.permissions import (
     coordinates_receiving_team,
+    handles_arrears_of_receiver,
     is_receiver,
     is_referrer,
     referrer_sees_status,
@@ -170,7 +170,7 @@ def _receiver_detail(request, referral, bound: dict | None = None):
         "duplicates": services.possible_duplicates(referral).select_related("client")[:5],
         "is_coordinator": coordinates_receiving_team(request.user, referral),
         # Only the arrears team learns that a case exists (or can open one).
-        "arrears_team": can_change_arrears(request.user, referral.receiving_ocmw),
+        "arrears_team": handles_arrears_of_receiver(request.user, referral),
         "load": services.open_load(referral.receiving_team),
         "allowed": {action: services.allowed(referral, action) for action in services.TRANSITIONS},
         "forms": {

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from partners.principal import as_principal
 from portal.core.models import User
 from training.models import (
     CoHost,
@@ -14,7 +15,6 @@ from training.models import (
     SessionRequest,
     Venue,
 )
-from training.querysets import scope_for
 
 pytestmark = pytest.mark.django_db
 
@@ -62,4 +62,4 @@ def test_demo_accounts_see_what_the_readme_promises():
         .filter(pk=draft.pk)
         .exists()
     )
-    assert scope_for(coordinator).planning_ids
+    assert as_principal(coordinator).planning_organisation_ids

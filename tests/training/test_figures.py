@@ -91,10 +91,9 @@ def test_figures_page_runs_a_constant_number_of_queries(
                      people_reached=i)  # fmt: skip
     client.force_login(world.coordinator)
     client.get(reverse("session_figures"))  # warm the session
-    # session, user, memberships, planning grants, the organisation and its "plan
-    # sessions" check (2), six figures queries, the organisation menu, and the
-    # layout's roles and unread count
-    with django_assert_num_queries(16):
+    # session, user, the principal (memberships and grants, once for the request),
+    # the organisation, six figures queries, the organisation menu, and the unread count
+    with django_assert_num_queries(13):
         response = client.get(reverse("session_figures"))
     assert response.status_code == 200
 

@@ -10,10 +10,13 @@ from training.models import Session
 
 pytestmark = pytest.mark.django_db
 
-# Every logged-in page: the session, the user, and the layout's roles and unread count.
+# Every logged-in page: the session, the user, the principal's memberships (which the
+# layout's navigation reads too) and the unread count.
 PAGE = 4
-# Every training read: the person's teams and their "plan sessions" grants.
-SCOPE = 2
+# Every training read: the principal's grants ("plan sessions"), read once per request.
+SCOPE = 1
+# An API request has no layout: the principal is its memberships and its grants.
+PRINCIPAL = 2
 
 
 @pytest.fixture
@@ -80,7 +83,7 @@ def test_api_session_list(world, many, client, django_assert_num_queries, count)
     many(count)
     client.force_login(world.partner_worker)
     client.get("/api/v1/sessions/")
-    with django_assert_num_queries(2 + SCOPE + 2):  # session, user; page, co-hosts
+    with django_assert_num_queries(2 + PRINCIPAL + 2):  # session, user; page, co-hosts
         body = client.get("/api/v1/sessions/").json()
     assert len(body["results"]) == count
 
@@ -90,7 +93,7 @@ def test_api_registration_list(world, many, client, django_assert_num_queries, c
     many(count)
     client.force_login(world.partner_worker)
     client.get("/api/v1/session-registrations/")
-    with django_assert_num_queries(2 + SCOPE + 1):
+    with django_assert_num_queries(2 + PRINCIPAL + 1):
         body = client.get("/api/v1/session-registrations/").json()
     assert len(body["results"]) == count
 

@@ -14,6 +14,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partners.models import Language
+from partners.principal import as_principal
 from portal.core.api import PreconditionRequired, VersionedMixin
 from portal.core.api_permissions import IsMember
 from training import access, services
@@ -46,7 +47,6 @@ from training.models import (
     Topic,
     Venue,
 )
-from training.querysets import scope_for
 
 
 class ByStart(CursorPagination):
@@ -113,7 +113,7 @@ class SessionViewSet(
         return access.get_editable_session_or_404(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        scope = as_principal(self.request.user)
         sessions = (
             Session.objects.visible_to(self.request.user, scope)
             .for_listing()

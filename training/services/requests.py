@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partners.models import Organisation
+from partners.principal import holders_of
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
@@ -23,7 +24,6 @@ from training.permissions import (
     can_withdraw_request,
     may_cohost,
 )
-from training.querysets import planners_of
 from training.services.sessions import create_session
 from training.services.shared import local_time, normalise_topics, translated_later
 
@@ -77,7 +77,7 @@ def request_session(
         note=note.strip(),
     )
     notify(
-        planners_of(ocmw),
+        holders_of("plan_sessions", ocmw.pk),
         kind="session_request.new",
         text=translated_later(
             gettext_noop("%(organisation)s asks for an information session."),

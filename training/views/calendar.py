@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
 from training import access, services
 from training.forms import SessionFilterForm
 from training.ics import calendar_for
 from training.models import CalendarFeed, Session
-from training.querysets import scope_for
 
 PAGE_SIZE = 20
 # Sessions shown in a day of the month; the rest are behind a link to that day.
@@ -44,7 +44,7 @@ def _base_url(request) -> str:
 
 @login_required
 def session_list(request):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     filters = SessionFilterForm(request.GET)
     sessions = filters.filter(Session.objects.visible_to(request.user, scope).for_listing(), scope)
     past = filters.is_valid() and filters.cleaned_data.get("when") == "past"
@@ -62,7 +62,7 @@ def session_list(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "can_plan": bool(scope.planning_ids),
+            "can_plan": bool(scope.planning_organisation_ids),
             "is_member": scope.is_member,
             "day": day,
             "month_query": _month_query(request.GET, filters, day) if day else "",
@@ -182,7 +182,7 @@ def _month_links(params, filters: SessionFilterForm, first: dt.date) -> dict[str
 @login_required
 def session_month(request):
     """The month, near the person by default; "all of Flanders" on request."""
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     first = _month_from(request.GET.get("month"))
     following = (first + dt.timedelta(days=32)).replace(day=1)
     filters = SessionFilterForm(request.GET, default_where=SessionFilterForm.NEAR)
@@ -248,7 +248,7 @@ def calendar_feed(request, token: str):
     if feed is None or not feed.user.is_active:
         raise Http404
     user = feed.user
-    scope = scope_for(user)
+    scope = as_principal(user)
     since = timezone.now() - dt.timedelta(days=FEED_DAYS_BACK)
     sessions = (
         Session.objects.in_feed_of(user, scope)

@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from training import access, services
 from training.forms import RegistrationForm
 from training.models import Registration
-from training.querysets import scope_for
 
 
 @login_required
 def session_register(request, pk: int):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     session = access.get_session_or_404(request.user, pk, scope)
     if not session.is_open_for_registration:
         messages.error(request, _("This session is not open for registration."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
 from training import access, services
@@ -17,14 +18,13 @@ from training.access import int_or_404
 from training.forms import DeclineRequestForm, SessionForm, SessionRequestForm
 from training.models import Session, SessionRequest
 from training.permissions import ocmws_to_ask
-from training.querysets import scope_for
 
 PAGE_SIZE = 20
 
 
 @login_required
 def request_list(request):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     requests = (
         SessionRequest.objects.visible_to(request.user, scope)
         .select_related("organisation", "ocmw", "venue", "session")
@@ -34,13 +34,17 @@ def request_list(request):
     return render(
         request,
         "training/request_list.html",
-        {"page": page, "planning_ids": scope.planning_ids, "is_member": scope.is_member},
+        {
+            "page": page,
+            "planning_ids": scope.planning_organisation_ids,
+            "is_member": scope.is_member,
+        },
     )
 
 
 @login_required
 def request_create(request):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     if not scope.is_member:
         raise Http404
     chosen = request.GET.get("organisation")
@@ -76,7 +80,7 @@ def request_create(request):
 @login_required
 def request_detail(request, pk: int):
     session_request = access.get_request_or_404(request.user, pk)
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     session = (
         Session.objects.visible_to(request.user, scope)
         .filter(pk=session_request.session_id)
@@ -88,7 +92,7 @@ def request_detail(request, pk: int):
         {
             "session_request": session_request,
             "session": session,
-            "can_decide": session_request.ocmw_id in scope.planning_ids,
+            "can_decide": session_request.ocmw_id in scope.planning_organisation_ids,
             "can_withdraw": session_request.organisation_id in scope.organisation_ids,
         },
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from training import access, services
 from training.access import int_or_404
@@ -29,12 +30,11 @@ from training.forms import (
 )
 from training.models import Evaluation, Registration
 from training.permissions import abilities_for, evaluating_organisation_ids
-from training.querysets import scope_for
 
 
 @login_required
 def session_detail(request, pk: int):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     session = access.get_session_or_404(request.user, pk, scope)
     abilities = abilities_for(request.user, session)
     registrations = (
@@ -63,17 +63,21 @@ def session_detail(request, pk: int):
 
 @login_required
 def session_create(request):
-    scope = scope_for(request.user)
-    if not scope.planning_ids:
+    scope = as_principal(request.user)
+    if not scope.planning_organisation_ids:
         raise PermissionDenied
     chosen = request.GET.get("organisation")
-    if chosen is None and len(scope.planning_ids) > 1:
-        organisations = Organisation.objects.filter(pk__in=scope.planning_ids).order_by("name")
+    if chosen is None and len(scope.planning_organisation_ids) > 1:
+        organisations = Organisation.objects.filter(
+            pk__in=scope.planning_organisation_ids
+        ).order_by("name")
         return render(
             request, "training/choose_organisation.html", {"organisations": organisations}
         )
     organisation = access.get_planning_organisation_or_404(
-        request.user, int_or_404(chosen) if chosen else next(iter(scope.planning_ids)), scope
+        request.user,
+        int_or_404(chosen) if chosen else next(iter(scope.planning_organisation_ids)),
+        scope,
     )
     form = SessionForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -265,12 +269,12 @@ def session_evaluation(request, pk: int):
 
 @login_required
 def session_figures(request):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     chosen = request.GET.get("organisation")
-    if not chosen and not scope.planning_ids:
+    if not chosen and not scope.planning_organisation_ids:
         raise PermissionDenied
     organisation = access.get_planning_organisation_or_404(
-        request.user, int_or_404(chosen) if chosen else min(scope.planning_ids), scope
+        request.user, int_or_404(chosen) if chosen else min(scope.planning_organisation_ids), scope
     )
     this_year = timezone.localdate().year
     year = int_or_404(request.GET.get("year") or this_year)
@@ -281,7 +285,7 @@ def session_figures(request):
         "training/figures.html",
         {
             "figures": figures_for(organisation, year),
-            "organisations": Organisation.objects.filter(pk__in=scope.planning_ids),
+            "organisations": Organisation.objects.filter(pk__in=scope.planning_organisation_ids),
             "years": range(this_year + 1, this_year - 5, -1),
         },
     )

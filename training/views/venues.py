@@ -8,16 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from training import access, services
 from training.forms import VenueForm
 from training.models import Venue
-from training.querysets import scope_for
 
 
 @login_required
 def venue_list(request):
-    scope = scope_for(request.user)
+    scope = as_principal(request.user)
     venues = (
         Venue.objects.filter(organisation_id__in=scope.organisation_ids)
         .select_related("organisation", "postcode")

@@ -25,6 +25,7 @@ from partners.models import (
     Postcode,
     Team,
 )
+from partners.principal import Principal
 from portal.core.models import User
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - documented demo password
@@ -312,13 +313,10 @@ class Command(BaseCommand):
         from allauth.mfa.models import Authenticator
         from allauth.mfa.totp.internal.auth import TOTP
 
-        from partners.roles import roles_for
-        from portal.core.security import needs_mfa
-
         emails = [email for email, *_rest in ACCOUNTS] + [PLATFORM_ADMIN[0]]
         for user in User.objects.filter(email__in=emails):
             if (
-                needs_mfa(roles_for(user))
+                Principal.of(user).needs_mfa
                 and not Authenticator.objects.filter(
                     user=user, type=Authenticator.Type.TOTP
                 ).exists()
