@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,6 +20,11 @@ from partners.access import (
 )
 from partners.filters import OrganisationFilter
 from partners.models import Agreement, Membership, Organisation, Team
+from partners.principal import (
+    membership_by_id,
+    memberships_of_organisation,
+    teams_with_member_count,
+)
 from partners.services import ORGANISATION_PROFILE_FIELDS, TEAM_SETTING_FIELDS
 from portal.core.api import VersionedMixin
 from portal.core.api_permissions import IsMember
@@ -223,7 +227,7 @@ class OrganisationViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
             fields = {k: v for k, v in data.validated_data.items() if k != "version"}
             team = services.create_team(organisation, actor=request.user, **fields)
             return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
-        teams = organisation.teams.annotate(member_count=Count("memberships")).order_by("name")
+        teams = teams_with_member_count(organisation.pk)
         return Response(TeamSerializer(teams, many=True).data)
 
     @extend_schema(methods=["GET"], responses=MembershipSerializer(many=True))
@@ -255,10 +259,8 @@ class OrganisationViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
                 },
                 status=status.HTTP_202_ACCEPTED,
             )
-        memberships = (
-            Membership.objects.filter(team__organisation=organisation)
-            .select_related("user")
-            .order_by("user__full_name", "team_id")
+        memberships = memberships_of_organisation(organisation.pk).order_by(
+            "user__full_name", "team_id"
         )
         return Response(MembershipSerializer(memberships, many=True).data)
 
@@ -300,10 +302,10 @@ class MembershipViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
-        return Membership.objects.all()
+        return memberships_of_organisation(0).none()  # names the model for the schema
 
     def destroy(self, request, pk=None):
-        membership = Membership.objects.select_related("team", "user").filter(pk=pk).first()
+        membership = membership_by_id(pk)
         organisation_id = membership.team.organisation_id if membership else 0
         get_managed_organisation_or_404(request.user, organisation_id)
         services.remove_membership(membership, actor=request.user)

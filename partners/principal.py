@@ -350,41 +350,36 @@ def principal_of(request) -> Principal:
     return as_principal(user)
 
 
-# Other people (assignment lists, notifications) ---------------------------------------
+# Other people (assignment lists, notifications, the members page) ---------------------
+#
+# Questions about someone other than the person asking: who is in a team, who
+# handles an OCMW's arrears. They are here so that memberships and the
+# ``handles_arrears`` flag are read in one module only.
 
 
-def members_of_team(team_id: int) -> QuerySet[Any]:
-    """The user ids of a team's members, as a subquery."""
-    return Membership.objects.filter(team_id=team_id).values("user_id")
+def people_in_team(team_id: int, *, role: str | None = None) -> QuerySet[Any]:
+    """Active members of a team (optionally with one role)."""
+    from portal.core.models import User
+
+    members = Membership.objects.filter(team_id=team_id)
+    if role:
+        members = members.filter(role=role)
+    return User.objects.filter(is_active=True, pk__in=members.values("user_id"))
 
 
-def members_of_organisation(organisation_id: int) -> QuerySet[Any]:
-    """The user ids of an organisation's members, as a subquery."""
-    return Membership.objects.filter(team__organisation_id=organisation_id).values("user_id")
+def people_in_arrears_teams(ocmw_id: int, *, role: str | None = None) -> QuerySet[Any]:
+    """Active members of the OCMW's arrears-handling teams (optionally with one role)."""
+    from portal.core.models import User
 
-
-def memberships_of_organisation(organisation_id: int) -> QuerySet[Membership]:
-    """An organisation's memberships with their people and teams (the members page)."""
-    return Membership.objects.filter(team__organisation_id=organisation_id).select_related(
-        "user", "team"
-    )
+    members = Membership.objects.filter(team__organisation_id=ocmw_id, team__handles_arrears=True)
+    if role:
+        members = members.filter(role=role)
+    return User.objects.filter(is_active=True, pk__in=members.values("user_id"))
 
 
 def is_member_of_team(user_id: int | None, team_id: int | None) -> bool:
     """Whether someone else (a worker being assigned) belongs to a team."""
     return Membership.objects.filter(user_id=user_id, team_id=team_id).exists()
-
-
-def arrears_teams_of(ocmw_id: int) -> QuerySet[Team]:
-    """The OCMW's teams that handle arrears."""
-    return Team.objects.filter(organisation_id=ocmw_id, handles_arrears=True)
-
-
-def arrears_worker_ids(ocmw_id: int) -> QuerySet[Any]:
-    """The user ids of everyone in one of the OCMW's arrears-handling teams, as a subquery."""
-    return Membership.objects.filter(
-        team__organisation_id=ocmw_id, team__handles_arrears=True
-    ).values("user_id")
 
 
 def handles_arrears_for(user_id: int | None, ocmw_id: int) -> bool:
@@ -394,20 +389,63 @@ def handles_arrears_for(user_id: int | None, ocmw_id: int) -> bool:
     ).exists()
 
 
+def team_handles_arrears(team: Team) -> bool:
+    return team.handles_arrears
+
+
+def arrears_teams_of(ocmw_id: int) -> QuerySet[Team]:
+    """The OCMW's teams that handle arrears, by name."""
+    return Team.objects.filter(organisation_id=ocmw_id, handles_arrears=True).order_by("name")
+
+
+def arrears_teams_first(teams: QuerySet[Team]) -> QuerySet[Team]:
+    """Teams with the arrears-handling ones first (routing prefers them), then by name."""
+    return teams.order_by("-handles_arrears", "name")
+
+
+def members_of_organisation(organisation_id: int) -> QuerySet[Any]:
+    """The user ids of an organisation's members, as a subquery."""
+    return Membership.objects.filter(team__organisation_id=organisation_id).values("user_id")
+
+
+def is_member_of_organisation(user_id: int | None, organisation_id: int) -> bool:
+    return Membership.objects.filter(
+        user_id=user_id, team__organisation_id=organisation_id
+    ).exists()
+
+
+def memberships_of_organisation(organisation_id: int) -> QuerySet[Membership]:
+    """An organisation's memberships with their people and teams (the members page)."""
+    return Membership.objects.filter(team__organisation_id=organisation_id).select_related(
+        "user", "team"
+    )
+
+
+def membership_by_id(pk: int | None) -> Membership | None:
+    """One membership with its team and person (an admin removing it checks the team)."""
+    return Membership.objects.select_related("team", "user").filter(pk=pk).first()
+
+
+def teams_with_member_count(organisation_id: int) -> QuerySet[Team]:
+    """An organisation's teams by name, each with ``member_count``."""
+    return (
+        Team.objects.filter(organisation_id=organisation_id)
+        .annotate(member_count=models.Count("memberships"))
+        .order_by("name")
+    )
+
+
 def holders_of(codename: str, organisation_id: int) -> QuerySet[Any]:
     """Active people holding ``codename`` on an organisation, personally or through a team."""
     from portal.core.models import User
 
-    by_user = OrganisationUserObjectPermission.objects.filter(
-        permission__codename=codename,
-        permission__content_type__app_label="partners",
-        content_object_id=organisation_id,
-    ).values("user_id")
-    by_team = OrganisationGroupObjectPermission.objects.filter(
-        permission__codename=codename,
-        permission__content_type__app_label="partners",
-        content_object_id=organisation_id,
-    ).values("group_id")
+    perm = {
+        "permission__codename": codename,
+        "permission__content_type__app_label": "partners",
+        "content_object_id": organisation_id,
+    }
+    by_user = OrganisationUserObjectPermission.objects.filter(**perm).values("user_id")
+    by_team = OrganisationGroupObjectPermission.objects.filter(**perm).values("group_id")
     in_groups = User.groups.through.objects.filter(group_id__in=by_team).values("user_id")
     return User.objects.filter(is_active=True).filter(
         models.Q(pk__in=by_user) | models.Q(pk__in=in_groups)

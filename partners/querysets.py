@@ -8,7 +8,15 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
+    from partners.principal import Principal
     from portal.core.models import User
+
+
+def _principal(who: Principal | User) -> Principal:
+    # partners.principal reads these models, which read this module: import when asked.
+    from partners.principal import as_principal
+
+    return as_principal(who)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -42,32 +50,25 @@ class OrganisationQuerySet(models.QuerySet):
         """Match one code in a space-separated field (languages, offers)."""
         return self.filter(**{f"{field}__regex": rf"(^| ){code}( |$)"})
 
-    def for_member(self, user: User) -> OrganisationQuerySet:
-        """Organisations in which ``user`` belongs to at least one team."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(teams__memberships__user=user).distinct()
+    def for_member(self, who: Principal | User) -> OrganisationQuerySet:
+        """Organisations in which the person belongs to at least one team."""
+        ids = _principal(who).organisation_ids
+        return self.filter(pk__in=ids) if ids else self.none()
 
-    def managed_by(self, user: User) -> OrganisationQuerySet:
-        """Organisations whose members ``user`` may manage (organisation admins)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            organisationuserobjectpermission__user=user,
-            organisationuserobjectpermission__permission__codename="manage_members",
-        ).distinct()
+    def managed_by(self, who: Principal | User) -> OrganisationQuerySet:
+        """Organisations whose members the person may manage (organisation admins)."""
+        ids = _principal(who).managed_organisation_ids
+        return self.filter(pk__in=ids) if ids else self.none()
 
 
 class TeamQuerySet(models.QuerySet):
-    def for_member(self, user: User) -> TeamQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user)
+    def for_member(self, who: Principal | User) -> TeamQuerySet:
+        ids = _principal(who).team_ids
+        return self.filter(pk__in=ids) if ids else self.none()
 
 
 class MembershipQuerySet(models.QuerySet):
-    def of_user(self, user: User) -> MembershipQuerySet:
-        return self.filter(user=user).select_related("team__organisation")
+    pass
 
 
 class AgreementQuerySet(models.QuerySet):

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +23,9 @@ from partners.forms import (
     OrganisationProfileForm,
     TeamForm,
 )
-from partners.models import Agreement, Membership, Organisation
+from partners.models import Agreement, Organisation
 from partners.permissions import can_manage_agreements, can_manage_members
+from partners.principal import memberships_of_organisation, teams_with_member_count
 from portal.core.exceptions import ActionRefused
 from portal.core.models import Invitation
 from portal.core.pagination import page_of
@@ -54,10 +54,8 @@ def members(request, pk: int):
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("members", pk=organisation.pk)
-    memberships = (
-        Membership.objects.filter(team__organisation=organisation)
-        .select_related("user", "team")
-        .order_by("user__full_name", "team__name")
+    memberships = memberships_of_organisation(organisation.pk).order_by(
+        "user__full_name", "team__name"
     )
     invitations = (
         Invitation.objects.pending()
@@ -80,11 +78,7 @@ def members(request, pk: int):
 @login_required
 def remove_member(request, pk: int, membership_pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "team"),
-        pk=membership_pk,
-        team__organisation=organisation,
-    )
+    membership = get_object_or_404(memberships_of_organisation(organisation.pk), pk=membership_pk)
     if request.method == "POST":
         try:
             services.remove_membership(membership, actor=request.user)
@@ -193,7 +187,7 @@ def teams(request, pk: int):
         else:
             messages.success(request, _("The team %(name)s was created.") % {"name": team.name})
             return redirect("teams", pk=organisation.pk)
-    team_list = organisation.teams.annotate(member_count=Count("memberships")).order_by("name")
+    team_list = teams_with_member_count(organisation.pk)
     return render(
         request,
         "partners/teams.html",

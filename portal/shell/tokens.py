@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from partners.models import Membership, Organisation
+from partners.models import Organisation
 from partners.permissions import can_manage_members
+from partners.principal import is_member_of_organisation, members_of_organisation
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import ApiToken, User
@@ -29,9 +30,7 @@ def can_revoke_token(user, token: ApiToken, organisation: Organisation | None = 
     return (
         organisation is not None
         and can_manage_members(user, organisation)
-        and Membership.objects.filter(
-            user_id=token.user_id, team__organisation=organisation
-        ).exists()
+        and is_member_of_organisation(token.user_id, organisation.pk)
     )
 
 
@@ -74,5 +73,5 @@ def revoke_token(
 
 def tokens_of_members(organisation: Organisation):
     """Tokens of the organisation's members, newest first (for its admins)."""
-    members = Membership.objects.filter(team__organisation=organisation).values("user_id")
+    members = members_of_organisation(organisation.pk)
     return ApiToken.objects.filter(user_id__in=members).select_related("user", "revoked_by")

@@ -5,7 +5,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Membership, Organisation
+from partners.models import Organisation
+from partners.principal import as_principal, people_in_arrears_teams
 from referrals.cases.models import AgendaItem, ArrearsRecord, PaymentPlan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -127,12 +128,7 @@ WORKER_SEARCH_MAX = 20
 
 def eligible_workers(ocmw_id: int):
     """Who may take a case of the OCMW: the members of its arrears-handling teams."""
-    from portal.core.models import User
-
-    teams = Membership.objects.filter(
-        team__organisation_id=ocmw_id, team__handles_arrears=True
-    ).order_by()
-    return User.objects.filter(pk__in=teams.values("user_id"))
+    return people_in_arrears_teams(ocmw_id)
 
 
 class AssignCaseForm(forms.Form):
@@ -182,12 +178,10 @@ def assign_choices(case, *, user, query: str = "") -> AssignChoices:
     Unordered, so the database stops after those rows even in a team of hundreds (a short
     list is sorted here); whether I may take the case comes along as a constant column.
     The search, when asked for, is a second query."""
-    mine = Membership.objects.filter(
-        user_id=user.pk, team__organisation_id=case.ocmw_id, team__handles_arrears=True
-    )
+    mine = as_principal(user).handles_arrears_in(case.ocmw_id)
     rows = list(
         eligible_workers(case.ocmw_id)
-        .annotate(me_eligible=models.Exists(mine))
+        .annotate(me_eligible=models.Value(mine))
         .order_by()
         .values_list("pk", "full_name", "email", "me_eligible")[: ASSIGN_LIST_MAX + 1]
     )

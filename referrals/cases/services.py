@@ -17,6 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation, Team
+from partners.principal import (
+    arrears_teams_of,
+    handles_arrears_for,
+    people_in_arrears_teams,
+    team_handles_arrears,
+)
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
@@ -38,7 +44,7 @@ CONFLICT = gettext_lazy(
 
 
 def arrears_team_of(ocmw: Organisation) -> Team:
-    team = ocmw.teams.filter(handles_arrears=True).order_by("name").first()
+    team = arrears_teams_of(ocmw.pk).first()
     if team is None:
         raise ActionRefused(_("This OCMW has no team that handles arrears."))
     return team
@@ -89,7 +95,7 @@ def open_case_from_referral(referral: Referral, *, actor: User) -> Case:
             client=referral.client,
             origin=Case.Origin.REFERRAL,
             team=referral.receiving_team
-            if referral.receiving_team.handles_arrears
+            if team_handles_arrears(referral.receiving_team)
             else arrears_team_of(referral.receiving_ocmw),
             worker=referral.assigned_to,
         )
@@ -158,9 +164,7 @@ def close_case(case: Case, *, actor: User, version: int) -> Case:
 def assign_case(case: Case, *, actor: User, worker: User, version: int) -> Case:
     if not can_change_arrears(actor, case):
         raise PermissionDenied
-    if not worker.memberships.filter(
-        team__organisation=case.ocmw, team__handles_arrears=True
-    ).exists():
+    if not handles_arrears_for(worker.pk, case.ocmw_id):
         raise ActionRefused(_("Only someone of the arrears team can take this case."))
     case = _lock_case(case, version)
     case.worker = worker
@@ -395,11 +399,7 @@ def escalate_unreached(*, today: date | None = None) -> int:
         session = row["session"]
         if not row["urgent"] or not row["unreached"] or session.escalated_at:
             continue
-        coordinators = User.objects.filter(
-            memberships__team__organisation=session.ocmw,
-            memberships__team__handles_arrears=True,
-            memberships__role="coordinator",
-        ).distinct()
+        coordinators = people_in_arrears_teams(session.ocmw_id, role="coordinator")
         notify(
             coordinators,
             kind="lac.unreached",

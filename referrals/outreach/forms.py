@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
+from partners.principal import people_in_arrears_teams
 from referrals.outreach.models import ContactAttempt, LetterTemplate
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -101,15 +102,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.core.models import User
-
-        self.fields["second_worker"].queryset = (
-            User.objects.filter(
-                memberships__team__organisation_id=case.ocmw_id,
-                memberships__team__handles_arrears=True,
-            )
-            .distinct()
-            .order_by("full_name")
+        self.fields["second_worker"].queryset = people_in_arrears_teams(case.ocmw_id).order_by(
+            "full_name"
         )
 
 

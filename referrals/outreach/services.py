@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Agreement, Organisation
+from partners.principal import people_in_team
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
@@ -366,7 +367,7 @@ def alert_overdue_visits(*, now: datetime | None = None) -> int:
     )
     count = 0
     for visit in overdue:
-        colleagues = User.objects.filter(memberships__team_id=visit.team_id, is_active=True)
+        colleagues = people_in_team(visit.team_id)
         recipients = colleagues.exclude(pk=visit.worker_id).distinct()
         notify(
             recipients,

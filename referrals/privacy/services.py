@@ -8,18 +8,16 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from partners.models import Organisation
+from partners.principal import as_principal
 from portal.core.models import AccessLog
 from referrals.cases.models import ArrearsRecord, Case
 from referrals.outreach.models import ContactAttempt, HomeVisit
 from referrals.referrals.models import Client, Referral
 
 
-def privacy_ocmws(user) -> list[Organisation]:
-    from partners.models import OrganisationUserObjectPermission
-
-    ids = OrganisationUserObjectPermission.objects.filter(
-        user=user, permission__codename="export_personal_data"
-    ).values("content_object_id")
+def privacy_ocmws(who) -> list[Organisation]:
+    """The OCMWs whose clients' personal data this privacy officer may export."""
+    ids = as_principal(who).privacy_organisation_ids
     return list(Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.OCMW))
 
 

@@ -20,6 +20,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from partners.models import Postcode, Team
+from partners.principal import as_principal
 from portal.core.api import VersionedMixin
 from portal.core.api_permissions import IsMember
 from portal.core.models import User
@@ -385,8 +386,9 @@ class ReferralViewSet(VersionedMixin, viewsets.GenericViewSet):
         data = ReferralInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        team = Team.objects.filter(pk=fields.pop("team"), memberships__user=request.user).first()
-        if team is None:
+        team_id = fields.pop("team")
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None or not as_principal(request.user).is_in_team(team_id):
             raise NotFound
         client, consent, submit = fields.pop("client"), fields.pop("consent"), fields.pop("submit")
         referral = services.create_referral(

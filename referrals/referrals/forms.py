@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Postcode, Team
+from partners.principal import people_in_team
 from referrals.referrals.models import Client, Consent, Referral
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -177,11 +178,9 @@ class AssignForm(VersionForm):
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.core.models import User
-
-        self.fields["worker"].queryset = User.objects.filter(
-            memberships__team_id=referral.receiving_team_id, is_active=True
-        ).order_by("full_name")
+        self.fields["worker"].queryset = people_in_team(referral.receiving_team_id).order_by(
+            "full_name"
+        )
 
 
 class PostMessageForm(forms.Form):

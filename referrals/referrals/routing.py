@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation, Postcode, Team
+from partners.principal import arrears_teams_first
 from portal.core.exceptions import ActionRefused
 
 REASON_FLAG = {"water": "receives_water", "energy": "receives_energy", "other": "receives_general"}
@@ -30,7 +31,7 @@ def ocmw_for(postcode: Postcode) -> Organisation:
 def receiving_team_for(ocmw: Organisation, reason: str) -> Team:
     """The team for this reason; for water and energy, the arrears team comes first."""
     teams = ocmw.teams.filter(receives_referrals=True)
-    team = teams.filter(**{REASON_FLAG[reason]: True}).order_by("-handles_arrears", "name").first()
+    team = arrears_teams_first(teams.filter(**{REASON_FLAG[reason]: True})).first()
     team = team or teams.filter(receives_general=True).order_by("name").first()
     if team is None:
         raise ActionRefused(

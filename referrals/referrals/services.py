@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partners.models import Membership, Team
+from partners.models import Team
+from partners.principal import as_principal, is_member_of_team, people_in_team
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
@@ -115,10 +116,7 @@ def _move(
 
 
 def _team_members(team_id: int, *, role: str | None = None):
-    members = User.objects.filter(memberships__team_id=team_id, is_active=True)
-    if role:
-        members = members.filter(memberships__role=role)
-    return members.distinct()
+    return people_in_team(team_id, role=role)
 
 
 def _tell_referrer(referral: Referral, text) -> None:
@@ -182,7 +180,7 @@ def create_referral(
     right to refer to that OCMW (an active agreement, or being one of its own
     internal teams); submitting needs complete consent.
     """
-    if not (team.submits_referrals and Membership.objects.filter(user=actor, team=team).exists()):
+    if not (team.submits_referrals and as_principal(actor).is_in_team(team.pk)):
         raise PermissionDenied
     ocmw = routing.ocmw_for(client["postcode"])
     if not can_refer_to(actor, ocmw):
@@ -266,7 +264,7 @@ def open_load(team: Team) -> list[tuple[User, int]]:
     from django.db.models import Count
 
     members = (
-        User.objects.filter(memberships__team=team, is_active=True)
+        people_in_team(team.pk)
         .annotate(
             open_count=Count(
                 "referrals_assigned",
@@ -291,7 +289,7 @@ def assign_referral(referral: Referral, *, actor: User, worker: User, version: i
         or (self_assign and is_receiver(actor, referral))
     ):
         raise PermissionDenied
-    if not Membership.objects.filter(user=worker, team_id=referral.receiving_team_id).exists():
+    if not is_member_of_team(worker.pk, referral.receiving_team_id):
         raise ActionRefused(_("You can only assign someone of the receiving team."))
     _move(
         referral,

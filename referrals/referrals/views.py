@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Team
+from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
 from referrals.referrals import forms, services
@@ -96,7 +97,7 @@ def inbox(request):
 
 @login_required
 def referral_new(request):
-    teams = Team.objects.filter(memberships__user=request.user, submits_referrals=True)
+    teams = Team.objects.filter(pk__in=as_principal(request.user).team_ids, submits_referrals=True)
     if not teams.exists():
         raise PermissionDenied
     data = request.POST or None
