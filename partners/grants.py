@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -94,7 +95,7 @@ def expected_user_grants(user_id: int) -> set[Grant]:
     return {grant for grant in grants if grant[1] not in ARREARS_PERMS}
 
 
-_TABLES = {
+_TABLES: dict[tuple[str, str], type[Any]] = {
     ("organisation", "group"): OrganisationGroupObjectPermission,
     ("organisation", "user"): OrganisationUserObjectPermission,
     ("team", "group"): TeamGroupObjectPermission,

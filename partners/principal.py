@@ -46,15 +46,13 @@ if TYPE_CHECKING:
 
 # (kind, the user-grant model, the group-grant model). Other apps add their
 # per-object exception grants here when they load (see ``register_grant_tables``).
-_GRANT_TABLES: list[tuple[str, type[models.Model], type[models.Model]]] = [
+_GRANT_TABLES: list[tuple[str, type[Any], type[Any]]] = [
     ("organisation", OrganisationUserObjectPermission, OrganisationGroupObjectPermission),
     ("team", TeamUserObjectPermission, TeamGroupObjectPermission),
 ]
 
 
-def register_grant_tables(
-    kind: str, user_table: type[models.Model], group_table: type[models.Model]
-) -> None:
+def register_grant_tables(kind: str, user_table: type[Any], group_table: type[Any]) -> None:
     """Let the principal read an app's own direct foreign-key guardian tables.
 
     Called from an ``AppConfig.ready`` (referrals registers its per-referral
@@ -333,7 +331,7 @@ def as_principal(who: Principal | User | None) -> Principal:
         return cached
     principal = Principal.of(who)
     if getattr(who, REQUEST_USER_MARK, False):
-        who._principal = principal
+        setattr(who, "_principal", principal)  # noqa: B010  (User has no such field)
     return principal
 
 
@@ -377,12 +375,12 @@ def people_in_arrears_teams(ocmw_id: int, *, role: str | None = None) -> QuerySe
     return User.objects.filter(is_active=True, pk__in=members.values("user_id"))
 
 
-def is_member_of_team(user_id: int | None, team_id: int | None) -> bool:
+def is_member_of_team(user_id: int, team_id: int) -> bool:
     """Whether someone else (a worker being assigned) belongs to a team."""
     return Membership.objects.filter(user_id=user_id, team_id=team_id).exists()
 
 
-def handles_arrears_for(user_id: int | None, ocmw_id: int) -> bool:
+def handles_arrears_for(user_id: int, ocmw_id: int) -> bool:
     """Whether someone else (a worker a case is given to) is in one of the OCMW's arrears teams."""
     return Membership.objects.filter(
         user_id=user_id, team__organisation_id=ocmw_id, team__handles_arrears=True
@@ -408,7 +406,7 @@ def members_of_organisation(organisation_id: int) -> QuerySet[Any]:
     return Membership.objects.filter(team__organisation_id=organisation_id).values("user_id")
 
 
-def is_member_of_organisation(user_id: int | None, organisation_id: int) -> bool:
+def is_member_of_organisation(user_id: int, organisation_id: int) -> bool:
     return Membership.objects.filter(
         user_id=user_id, team__organisation_id=organisation_id
     ).exists()
@@ -421,7 +419,7 @@ def memberships_of_organisation(organisation_id: int) -> QuerySet[Membership]:
     )
 
 
-def membership_by_id(pk: int | None) -> Membership | None:
+def membership_by_id(pk: int) -> Membership | None:
     """One membership with its team and person (an admin removing it checks the team)."""
     return Membership.objects.select_related("team", "user").filter(pk=pk).first()
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
+    from partners.models import Organisation  # noqa: F401  (named in the queryset base below)
     from partners.principal import Principal
     from portal.core.models import User
 
@@ -19,7 +20,7 @@ def _principal(who: Principal | User) -> Principal:
     return as_principal(who)
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user: User) -> OrganisationQuerySet:
         """The directory: every logged-in person sees every organisation's public profile."""
         if not user.is_authenticated:

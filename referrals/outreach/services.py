@@ -155,9 +155,10 @@ def partner_block_for(case: Case, partner: Organisation | None) -> PartnerBlock 
     )
     if not allowed:
         return None
+    postcode = partner.postcode if partner.postcode_id else None
     address = ""
-    if partner.street and partner.postcode_id:
-        address = f"{partner.street}, {partner.postcode.code} {partner.postcode.name}"
+    if partner.street and postcode is not None:
+        address = f"{partner.street}, {postcode.code} {postcode.name}"
     return PartnerBlock(partner.name, address, partner.phone, partner.opening_hours)
 
 
@@ -196,14 +197,15 @@ def render_letter(
     """Merge a template with the case. Unknown placeholders are left as typed."""
     ocmw = case.ocmw
     client = case.client
+    ocmw_postcode = ocmw.postcode if ocmw.postcode_id else None
     values = {
         "client": client.full_name,
         "address": f"{client.street}, {client.postcode.code} {client.postcode.name}",
         "appointment": appointment,
         "ocmw": ocmw.name,
         "ocmw_phone": ocmw.phone,
-        "ocmw_address": f"{ocmw.street}, {ocmw.postcode.code} {ocmw.postcode.name}"
-        if ocmw.postcode_id
+        "ocmw_address": f"{ocmw.street}, {ocmw_postcode.code} {ocmw_postcode.name}"
+        if ocmw_postcode is not None
         else ocmw.street,
     }
     text = template.body

@@ -572,6 +572,8 @@ def process_deadlines(*, now: datetime | None = None) -> dict[str, int]:
     policies = {p.ocmw_id: p for p in ResponsePolicy.objects.all()}
     default = ResponsePolicy()
     for referral in waiting:
+        if referral.submitted_at is None:  # only submitted referrals wait
+            continue
         policy = policies.get(referral.receiving_ocmw_id, default)
         age = working_days_between(referral.submitted_at, now)
         if age >= policy.expire_after_days:

@@ -51,7 +51,7 @@ def record_attendance(
                 )
             registration.attended = came
         Registration.objects.bulk_update(registrations, ["attended"])
-        people = sum(r.attended for r in registrations) + walk_ins
+        people = sum(r.attended or 0 for r in registrations) + walk_ins
         mode = "per_registration"
     else:
         if total is None or total < 0:
