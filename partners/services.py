@@ -14,6 +14,7 @@ from partners.models import Agreement, Membership, Organisation, Team
 from partners.permissions import can_manage_agreements, can_manage_members
 from portal.core import audit
 from portal.core.exceptions import ActionRefused, refuse_stale
+from portal.core.versions import save_new_version
 
 
 def _group_name(organisation: Organisation, name: str) -> str:
@@ -157,8 +158,7 @@ def update_organisation(
     }
     for name, value in changed.items():
         setattr(locked, name, value)
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    save_new_version(locked, [*changed, "updated_at"])
     audit.record(
         "organisation.updated",
         locked,
@@ -206,8 +206,7 @@ def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
     }
     for name, value in changed.items():
         setattr(locked, name, value)
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version"])
+    save_new_version(locked, [*changed])
     sync_team_grants([locked])
     sync_user_grants(locked.memberships.values_list("user_id", flat=True))
     audit.record(
@@ -287,10 +286,7 @@ def confirm_agreement(agreement: Agreement, *, actor) -> Agreement:
         agreement.ocmw_contact = agreement.ocmw_contact or actor
     else:
         agreement.partner_contact = agreement.partner_contact or actor
-    agreement.version += 1
-    agreement.save(
-        update_fields=["confirmed_at", "confirmed_by", "ocmw_contact", "partner_contact", "version"]
-    )
+    save_new_version(agreement, ["confirmed_at", "confirmed_by", "ocmw_contact", "partner_contact"])
     _sync_agreement_grants(agreement)
     audit.record("agreement.confirmed", agreement, actor=actor, organisation=other)
     return agreement
@@ -312,8 +308,7 @@ def end_agreement(agreement: Agreement, *, actor, reason: str = "") -> Agreement
         raise ActionRefused(_("This agreement has already ended."))
     agreement.ended_at = timezone.now()
     agreement.ended_by = actor
-    agreement.version += 1
-    agreement.save(update_fields=["ended_at", "ended_by", "version"])
+    save_new_version(agreement, ["ended_at", "ended_by"])
     _sync_agreement_grants(agreement)
     audit.record(
         "agreement.ended", agreement, actor=actor, organisation=side, data={"reason": reason}

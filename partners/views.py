@@ -29,6 +29,7 @@ from partners.principal import memberships_of_organisation, teams_with_member_co
 from portal.core.exceptions import ActionRefused
 from portal.core.models import Invitation
 from portal.core.pagination import page_of
+from portal.core.views import act
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -37,23 +38,26 @@ DIRECTORY_PAGE_SIZE = 20
 def members(request, pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     form = InvitationForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = account_services.invite_member(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and act(
+            request,
+            lambda: account_services.invite_member(
                 form.cleaned_data["team"],
                 actor=request.user,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
                 base_url=request.build_absolute_uri("/"),
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("members", pk=organisation.pk)
+            ),
+            success=lambda invitation: (
+                _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            ),
+            form=form,
+        )
+    ):
+        return redirect("members", pk=organisation.pk)
     memberships = memberships_of_organisation(organisation.pk).order_by(
         "user__full_name", "team__name"
     )
@@ -80,16 +84,12 @@ def remove_member(request, pk: int, membership_pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     membership = get_object_or_404(memberships_of_organisation(organisation.pk), pk=membership_pk)
     if request.method == "POST":
-        try:
-            services.remove_membership(membership, actor=request.user)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is no longer a member of %(team)s.")
-                % {"name": membership.user, "team": membership.team.name},
-            )
+        act(
+            request,
+            lambda: services.remove_membership(membership, actor=request.user),
+            success=_("%(name)s is no longer a member of %(team)s.")
+            % {"name": membership.user, "team": membership.team.name},
+        )
         return redirect("members", pk=organisation.pk)
     return render(
         request,
@@ -160,14 +160,14 @@ def organisation_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.update_organisation(
+        if act(
+            request,
+            lambda: services.update_organisation(
                 organisation, actor=request.user, version=version, changes=data
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The profile was saved."))
+            ),
+            success=_("The profile was saved."),
+            form=form,
+        ):
             return redirect("organisation_detail", pk=organisation.pk)
     return render(
         request, "partners/organisation_edit.html", {"organisation": organisation, "form": form}
@@ -203,12 +203,12 @@ def team_edit(request, pk: int, team_pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
-        try:
-            services.update_team(team, actor=request.user, version=version, changes=data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The team was saved."))
+        if act(
+            request,
+            lambda: services.update_team(team, actor=request.user, version=version, changes=data),
+            success=_("The team was saved."),
+            form=form,
+        ):
             return redirect("teams", pk=organisation.pk)
     return render(
         request,
@@ -244,16 +244,13 @@ def agreement_propose(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         other = data.pop("other")
-        try:
-            services.propose_agreement(proposer, other, actor=request.user, **data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("Your proposal was sent to %(name)s. It counts once they confirm it.")
-                % {"name": other.name},
-            )
+        if act(
+            request,
+            lambda: services.propose_agreement(proposer, other, actor=request.user, **data),
+            success=_("Your proposal was sent to %(name)s. It counts once they confirm it.")
+            % {"name": other.name},
+            form=form,
+        ):
             return redirect("agreements")
     return render(
         request, "partners/agreement_propose.html", {"organisation": proposer, "form": form}
@@ -264,12 +261,11 @@ def agreement_propose(request, pk: int):
 @require_POST
 def agreement_confirm(request, agreement_pk: int):
     agreement = get_agreement_or_404(request.user, agreement_pk)
-    try:
-        services.confirm_agreement(agreement, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The agreement is confirmed and active."))
+    act(
+        request,
+        lambda: services.confirm_agreement(agreement, actor=request.user),
+        success=_("The agreement is confirmed and active."),
+    )
     return redirect("agreements")
 
 
@@ -282,13 +278,12 @@ def agreement_end(request, agreement_pk: int):
         raise PermissionDenied
     form = EndAgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.end_agreement(
+        act(
+            request,
+            lambda: services.end_agreement(
                 agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The agreement has ended."))
+            ),
+            success=_("The agreement has ended."),
+        )
         return redirect("agreements")
     return render(request, "partners/agreement_end.html", {"agreement": agreement, "form": form})

@@ -21,6 +21,7 @@ from portal.core.exceptions import ActionRefused
 from portal.core.middleware import API_PREFIX
 from portal.core.models import ApiToken, Notification, WebhookEndpoint
 from portal.core.pagination import page_of
+from portal.core.views import act
 from portal.shell import tokens
 from portal.shell import webhooks as webhook_services
 from portal.shell.forms import AcceptInvitationForm, ApiTokenForm, LanguageForm, WebhookEndpointForm
@@ -189,15 +190,12 @@ def api_tokens(request):
 
 def _revoke_token_page(request, token, *, back: str, organisation=None):
     if request.method == "POST":
-        try:
-            tokens.revoke_token(token, actor=request.user, organisation=organisation)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("The token “%(name)s” was revoked. It no longer works.") % {"name": token.name},
-            )
+        act(
+            request,
+            lambda: tokens.revoke_token(token, actor=request.user, organisation=organisation),
+            success=_("The token “%(name)s” was revoked. It no longer works.")
+            % {"name": token.name},
+        )
         return redirect(back)
     return render(
         request,
@@ -318,12 +316,11 @@ def webhook_toggle(request, pk: int, endpoint_pk: int):
 def webhook_retry(request, pk: int, endpoint_pk: int, delivery_pk: int):
     endpoint = _managed_endpoint(request, pk, endpoint_pk)
     delivery = get_object_or_404(endpoint.deliveries.select_related("endpoint"), pk=delivery_pk)
-    try:
-        webhook_services.retry_delivery(delivery, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The message is being sent again."))
+    act(
+        request,
+        lambda: webhook_services.retry_delivery(delivery, actor=request.user),
+        success=_("The message is being sent again."),
+    )
     return redirect("webhook_detail", pk=pk, endpoint_pk=endpoint.pk)
 
 

@@ -26,6 +26,7 @@ from partners.principal import (
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
+from portal.core.versions import save_new_version
 from referrals.cases.models import (
     AgendaItem,
     ArrearsRecord,
@@ -140,8 +141,7 @@ def mark_reached(case: Case, *, actor: User, version: int | None = None) -> Case
         case.reached_at = timezone.now()
         if case.status == Case.Status.OPEN:
             case.status = Case.Status.REACHED
-        case.version += 1
-        case.save(update_fields=["reached_at", "status", "version"])
+        save_new_version(case, ["reached_at", "status"])
         audit.record("case.reached", case, actor=actor, organisation=case.ocmw)
     return case
 
@@ -154,8 +154,7 @@ def close_case(case: Case, *, actor: User, version: int) -> Case:
     if case.status == Case.Status.CLOSED:
         raise ActionRefused(_("This case is already closed."))
     case.status = Case.Status.CLOSED
-    case.version += 1
-    case.save(update_fields=["status", "version"])
+    save_new_version(case, ["status"])
     audit.record("case.closed", case, actor=actor, organisation=case.ocmw)
     return case
 
@@ -168,8 +167,7 @@ def assign_case(case: Case, *, actor: User, worker: User, version: int) -> Case:
         raise ActionRefused(_("Only someone of the arrears team can take this case."))
     case = _lock_case(case, version)
     case.worker = worker
-    case.version += 1
-    case.save(update_fields=["worker", "version"])
+    save_new_version(case, ["worker"])
     audit.record("case.assigned", case, actor=actor, organisation=case.ocmw)
     return case
 
@@ -215,8 +213,7 @@ def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict)
             raise ActionRefused(CONFLICT)
         for name, value in fields.items():
             setattr(record, name, value)
-        record.version += 1
-        record.save(update_fields=[*fields, "version", "updated_at"])
+        save_new_version(record, [*fields, "updated_at"])
     audit.record(
         "arrears.saved", case, actor=actor, organisation=case.ocmw, data={"fields": sorted(fields)}
     )

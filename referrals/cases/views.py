@@ -19,6 +19,7 @@ from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
+from portal.core.views import act
 from referrals.cases import forms as case_forms
 from referrals.cases import lac_import
 from referrals.cases import services as cases
@@ -160,12 +161,12 @@ def arrears_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            cases.save_arrears(case, actor=request.user, version=version, changes=data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The arrears were saved."))
+        if act(
+            request,
+            lambda: cases.save_arrears(case, actor=request.user, version=version, changes=data),
+            success=_("The arrears were saved."),
+            form=form,
+        ):
             return redirect("arrears_edit", pk=case.pk)
     return render(
         request,

@@ -25,6 +25,7 @@ from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
 from portal.core.notifications import notify
+from portal.core.versions import save_new_version
 from referrals.cases.models import Case
 from referrals.cases.permissions import can_change_arrears
 from referrals.outreach.models import AttemptTally, ContactAttempt, HomeVisit, LetterTemplate
@@ -254,8 +255,7 @@ def save_letter_template(
             raise PermissionDenied
         for name, value in fields.items():
             setattr(template, name, value)
-        template.version += 1
-        template.save()
+        save_new_version(template, None)
     audit.record("letter_template.saved", template, actor=actor, organisation=ocmw)
     return template
 

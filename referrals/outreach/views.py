@@ -20,6 +20,7 @@ from partners.models import Organisation
 from partners.permissions import can_manage_agreements
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
+from portal.core.views import act
 from referrals.cases.access import get_case_for_user_or_404
 from referrals.outreach import forms as outreach_forms
 from referrals.outreach import services as outreach
@@ -33,14 +34,17 @@ def attempt_new(request, pk: int):
     """Logging an attempt takes seconds on a phone: one short form."""
     case = get_case_for_user_or_404(request.user, pk)
     form = outreach_forms.AttemptForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outreach.log_attempt(case, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The attempt was saved."))
-            return redirect("case_detail", pk=case.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and act(
+            request,
+            lambda: outreach.log_attempt(case, actor=request.user, **form.cleaned_data),
+            success=_("The attempt was saved."),
+            form=form,
+        )
+    ):
+        return redirect("case_detail", pk=case.pk)
     return render(request, "referrals/outreach/attempt_new.html", {"case": case, "form": form})
 
 
@@ -119,18 +123,17 @@ def letter_sent(request, pk: int, template_pk: int):
     template = get_object_or_404(LetterTemplate, pk=template_pk, ocmw_id=case.ocmw_id)
     form = outreach_forms.LetterSentForm(request.POST)
     form.is_valid()
-    try:
-        outreach.mark_letter_sent(
+    act(
+        request,
+        lambda: outreach.mark_letter_sent(
             template,
             case,
             actor=request.user,
             in_envelope=form.cleaned_data.get("in_envelope", False),
             accept_conflicts=form.cleaned_data.get("accept_conflicts", False),
-        )
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Logged as sent."))
+        ),
+        success=_("Logged as sent."),
+    )
     return redirect("case_detail", pk=case.pk)
 
 

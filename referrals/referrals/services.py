@@ -20,6 +20,7 @@ from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
 from portal.core.notifications import notify
+from portal.core.versions import save_new_version
 from referrals.cases.services import link_referral
 from referrals.referrals import routing, webhooks
 from referrals.referrals.models import OPEN_STATUSES, Client, Consent, Referral, TimelineEntry
@@ -93,8 +94,7 @@ def _move(
         changed["status"] = TRANSITIONS[action][1]
     for name, value in changed.items():
         setattr(referral, name, value)
-    referral.version += 1
-    referral.save(update_fields=[*changed, "version"])
+    save_new_version(referral, [*changed])
     TimelineEntry.objects.create(
         referral=referral,
         actor=actor,

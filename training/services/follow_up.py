@@ -11,6 +11,7 @@ from partners.models import Organisation
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
+from portal.core.versions import save_new_version
 from training.models import Evaluation, Registration, Session
 from training.permissions import can_record_attendance, evaluating_organisation_ids
 
@@ -61,16 +62,8 @@ def record_attendance(
     locked.walk_ins = walk_ins
     locked.attendance_recorded_at = timezone.now()
     locked.status = Session.Status.HELD
-    locked.version += 1
-    locked.save(
-        update_fields=[
-            "people_reached",
-            "walk_ins",
-            "attendance_recorded_at",
-            "status",
-            "version",
-            "updated_at",
-        ]
+    save_new_version(
+        locked, ["people_reached", "walk_ins", "attendance_recorded_at", "status", "updated_at"]
     )
     audit.record(
         "session.attendance_recorded",

@@ -16,6 +16,7 @@ from portal.core import audit
 from portal.core.exceptions import ActionRefused, refuse_stale
 from portal.core.models import User
 from portal.core.notifications import notify
+from portal.core.versions import save_new_version
 from training.models import Audience, CoHost, Material, Session, Topic, Venue
 from training.permissions import (
     can_edit_practical_details,
@@ -154,8 +155,7 @@ def update_session(
                 _("%(given)s places are already given. Cancel registrations first.")
                 % {"given": given}
             )
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    save_new_version(locked, [*changed, "updated_at"])
     cohosts_changed = cohosts is not None and _set_cohosts(locked, cohosts, actor)
     if "capacity" in changed:
         move_up_waiting_list(locked)
@@ -205,8 +205,7 @@ def update_practical_details(
     }
     for name, value in changed.items():
         setattr(locked, name, value)
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    save_new_version(locked, [*changed, "updated_at"])
     audit.record(
         "session.practical_updated",
         locked,
@@ -229,8 +228,7 @@ def publish_session(session: Session, *, actor: User) -> Session:
         raise ActionRefused(_("This session lies in the past. Change the date first."))
     locked.status = Session.Status.PUBLISHED
     locked.published_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["status", "published_at", "version", "updated_at"])
+    save_new_version(locked, ["status", "published_at", "updated_at"])
     audit.record("session.published", locked, actor=actor, organisation=locked.organisation)
     return locked
 
@@ -249,10 +247,7 @@ def cancel_session(session: Session, *, actor: User, reason: str) -> Session:
     locked.status = Session.Status.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.cancellation_reason = reason
-    locked.version += 1
-    locked.save(
-        update_fields=["status", "cancelled_at", "cancellation_reason", "version", "updated_at"]
-    )
+    save_new_version(locked, ["status", "cancelled_at", "cancellation_reason", "updated_at"])
     recipients = registered_users(locked)
     notify(
         recipients,

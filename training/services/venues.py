@@ -10,6 +10,7 @@ from partners.models import Organisation
 from portal.core import audit
 from portal.core.exceptions import ActionRefused, refuse_stale
 from portal.core.models import User
+from portal.core.versions import save_new_version
 from training.models import Venue
 from training.permissions import can_manage_venues
 from training.services.shared import VENUE_FIELDS
@@ -60,8 +61,7 @@ def update_venue(venue: Venue, *, actor: User, version: int, changes: dict) -> V
         raise ActionRefused(_("Your organisation already has a venue with that name."))
     for name, value in changed.items():
         setattr(locked, name, value)
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version"])
+    save_new_version(locked, [*changed])
     audit.record(
         "venue.updated",
         locked,

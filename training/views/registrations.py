@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
+from portal.core.views import act
 from training import access, services
 from training.forms import RegistrationForm
 from training.models import Registration
@@ -56,12 +57,11 @@ def registration_cancel(request, pk: int, registration_pk: int):
     session = access.get_session_or_404(request.user, pk)
     registration = access.get_registration_or_404(request.user, session, registration_pk)
     if request.method == "POST":
-        try:
-            services.cancel_registration(registration, actor=request.user)
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The registration is cancelled."))
+        act(
+            request,
+            lambda: services.cancel_registration(registration, actor=request.user),
+            success=_("The registration is cancelled."),
+        )
         return redirect(reverse("session_detail", args=[session.pk]) + "#registrations")
     return render(
         request,

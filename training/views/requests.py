@@ -13,6 +13,7 @@ from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
+from portal.core.views import act
 from training import access, services
 from training.access import int_or_404
 from training.forms import DeclineRequestForm, SessionForm, SessionRequestForm
@@ -111,19 +112,24 @@ def request_plan(request, pk: int):
         "capacity": session_request.expected_people,
     }
     form = SessionForm(request.POST or None, organisation=organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.plan_requested_session(
-                session_request,
-                actor=request.user,
-                cohosts=form.cleaned_data["cohosts"],
-                **form.session_fields(),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            done := act(
+                request,
+                lambda: services.plan_requested_session(
+                    session_request,
+                    actor=request.user,
+                    cohosts=form.cleaned_data["cohosts"],
+                    **form.session_fields(),
+                ),
+                success=_("The session is planned as a draft; the partner was told."),
+                form=form,
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The session is planned as a draft; the partner was told."))
-            return redirect("session_detail", pk=session.pk)
+        )
+    ):
+        return redirect("session_detail", pk=done.value.pk)
     if request.method == "GET" and session_request.status != SessionRequest.Status.OPEN:
         messages.error(request, _("This request has already been answered or withdrawn."))
         return redirect("session_request_detail", pk=session_request.pk)
@@ -139,14 +145,13 @@ def request_decline(request, pk: int):
     session_request = access.get_decidable_request_or_404(request.user, pk)
     form = DeclineRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decline_session_request(
+        act(
+            request,
+            lambda: services.decline_session_request(
                 session_request, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The request was declined; the partner was told."))
+            ),
+            success=_("The request was declined; the partner was told."),
+        )
         return redirect("session_request_detail", pk=session_request.pk)
     return render(
         request,
@@ -159,10 +164,9 @@ def request_decline(request, pk: int):
 @require_POST
 def request_withdraw(request, pk: int):
     session_request = access.get_request_or_404(request.user, pk)
-    try:
-        services.withdraw_session_request(session_request, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Your request was withdrawn."))
+    act(
+        request,
+        lambda: services.withdraw_session_request(session_request, actor=request.user),
+        success=_("Your request was withdrawn."),
+    )
     return redirect("session_request_detail", pk=session_request.pk)

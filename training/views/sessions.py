@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
+from portal.core.views import act
 from training import access, services
 from training.access import int_or_404
 from training.figures import figures_for
@@ -106,20 +107,23 @@ def session_edit(request, pk: int):
         organisation=session.organisation,
         initial=SessionForm.initial_from(session),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_session(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and act(
+            request,
+            lambda: services.update_session(
                 session,
                 actor=request.user,
                 version=form.cleaned_data["version"] or 0,
                 changes=form.session_fields(),
                 cohosts=form.cleaned_data["cohosts"],
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The session was saved."))
-            return redirect("session_detail", pk=session.pk)
+            ),
+            success=_("The session was saved."),
+            form=form,
+        )
+    ):
+        return redirect("session_detail", pk=session.pk)
     return render(
         request,
         "training/session_form.html",
@@ -141,14 +145,14 @@ def session_practical(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.update_practical_details(
+        if act(
+            request,
+            lambda: services.update_practical_details(
                 session, actor=request.user, version=version, changes=data
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The practical information was saved."))
+            ),
+            success=_("The practical information was saved."),
+            form=form,
+        ):
             return redirect("session_detail", pk=session.pk)
     return render(request, "training/session_practical.html", {"session": session, "form": form})
 
@@ -157,12 +161,11 @@ def session_practical(request, pk: int):
 @require_POST
 def session_publish(request, pk: int):
     session = access.get_editable_session_or_404(request.user, pk)
-    try:
-        services.publish_session(session, actor=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The session is published: partners can register people."))
+    act(
+        request,
+        lambda: services.publish_session(session, actor=request.user),
+        success=_("The session is published: partners can register people."),
+    )
     return redirect("session_detail", pk=session.pk)
 
 
@@ -171,14 +174,13 @@ def session_cancel(request, pk: int):
     session = access.get_editable_session_or_404(request.user, pk)
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_session(session, actor=request.user, reason=form.cleaned_data["reason"])
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request, _("The session is cancelled. Everyone who registered people was told.")
-            )
+        act(
+            request,
+            lambda: services.cancel_session(
+                session, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            success=_("The session is cancelled. Everyone who registered people was told."),
+        )
         return redirect("session_detail", pk=session.pk)
     return render(request, "training/session_cancel.html", {"session": session, "form": form})
 
@@ -189,17 +191,16 @@ def material_add(request, pk: int):
     session = access.get_practical_session_or_404(request.user, pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_material(
+        act(
+            request,
+            lambda: services.add_material(
                 session,
                 actor=request.user,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
-            )
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The file was added."))
+            ),
+            success=_("The file was added."),
+        )
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -237,14 +238,19 @@ def session_attendance(request, pk: int):
         status=Registration.Status.CONFIRMED
     ).select_related("organisation", "participant_user")
     form = AttendanceForm(request.POST or None, registrations=registrations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_attendance(session, actor=request.user, **form.service_arguments())
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("Attendance was saved. The session is marked as held."))
-            return redirect("session_detail", pk=session.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and act(
+            request,
+            lambda: services.record_attendance(
+                session, actor=request.user, **form.service_arguments()
+            ),
+            success=_("Attendance was saved. The session is marked as held."),
+            form=form,
+        )
+    ):
+        return redirect("session_detail", pk=session.pk)
     return render(request, "training/attendance.html", {"session": session, "form": form})
 
 
@@ -256,14 +262,17 @@ def session_evaluation(request, pk: int):
         raise PermissionDenied
     organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
     form = EvaluationForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submit_evaluation(session, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("Thank you for the evaluation."))
-            return redirect("session_detail", pk=session.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and act(
+            request,
+            lambda: services.submit_evaluation(session, actor=request.user, **form.cleaned_data),
+            success=_("Thank you for the evaluation."),
+            form=form,
+        )
+    ):
+        return redirect("session_detail", pk=session.pk)
     return render(request, "training/evaluation.html", {"session": session, "form": form})
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.exceptions import ActionRefused
+from portal.core.views import act
 from training import access, services
 from training.forms import VenueForm
 from training.models import Venue
@@ -35,12 +34,12 @@ def venue_create(request, organisation_pk: int):
     form = VenueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.create_venue(organisation, actor=request.user, **data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The venue was added."))
+        if act(
+            request,
+            lambda: services.create_venue(organisation, actor=request.user, **data),
+            success=_("The venue was added."),
+            form=form,
+        ):
             return redirect("venue_list")
     return render(request, "training/venue_form.html", {"form": form, "organisation": organisation})
 
@@ -52,12 +51,12 @@ def venue_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
-        try:
-            services.update_venue(venue, actor=request.user, version=version, changes=data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The venue was saved."))
+        if act(
+            request,
+            lambda: services.update_venue(venue, actor=request.user, version=version, changes=data),
+            success=_("The venue was saved."),
+            form=form,
+        ):
             return redirect("venue_list")
     return render(
         request,
