@@ -306,7 +306,8 @@ def lac_decision(request, item_pk: int):
         session__ocmw_id__in=as_principal(request.user).arrears_ocmw_ids,
     )
     form = case_forms.DecisionForm(request.POST, prefix=f"d{item.pk}")
-    try:
+
+    def attempt():
         if not form.is_valid():
             raise ActionRefused(_("Choose a decision and a date."))
         cases.record_decision(
@@ -317,10 +318,8 @@ def lac_decision(request, item_pk: int):
             motivation=form.cleaned_data["motivation"],
             plan=form.plan(),
         )
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("The decision was saved."))
+
+    act(request, attempt, success=_("The decision was saved."))
     return redirect("lac_session_detail", pk=item.session_id)
 
 

@@ -246,7 +246,8 @@ def visit_detail(request, pk: int):
 @require_POST
 def visit_action(request, pk: int, action: str):
     visit = _visit_for(request.user, pk)
-    try:
+
+    def attempt():
         if action == "check-in":
             outreach.check_in(visit, actor=request.user)
         elif action == "check-out":
@@ -258,10 +259,8 @@ def visit_action(request, pk: int, action: str):
             outreach.cancel_visit(visit, actor=request.user)
         else:
             raise Http404
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Saved."))
+
+    act(request, attempt, success=_("Saved."))
     return redirect("visit_detail", pk=visit.pk)
 
 
