@@ -180,12 +180,12 @@ def teams(request, pk: int):
     form = TeamForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            team = services.create_team(organisation, actor=request.user, **data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The team %(name)s was created.") % {"name": team.name})
+        if act(
+            request,
+            lambda: services.create_team(organisation, actor=request.user, **data),
+            success=lambda team: _("The team %(name)s was created.") % {"name": team.name},
+            form=form,
+        ):
             return redirect("teams", pk=organisation.pk)
     team_list = teams_with_member_count(organisation.pk)
     return render(

@@ -70,13 +70,18 @@ def case_list(request):
 def case_new(request):
     ocmw = _own_ocmws(request.user)[0]
     form = ClientForm(request.POST or None, prefix="client")
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = cases.open_walk_in_case(ocmw, actor=request.user, client=form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            return redirect("case_detail", pk=case.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            done := act(
+                request,
+                lambda: cases.open_walk_in_case(ocmw, actor=request.user, client=form.cleaned_data),
+                form=form,
+            )
+        )
+    ):
+        return redirect("case_detail", pk=done.value.pk)
     return render(request, "referrals/cases/new.html", {"form": form, "ocmw": ocmw})
 
 
@@ -220,18 +225,23 @@ def arrears_action(request, pk: int, action: str):
 def lac_sessions(request):
     ocmws = _own_ocmws(request.user)
     form = case_forms.LacSessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = cases.plan_lac_session(
-                ocmws[0],
-                actor=request.user,
-                on=form.cleaned_data["date"],
-                escalate_days_before=form.cleaned_data["escalate_days_before"],
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            done := act(
+                request,
+                lambda: cases.plan_lac_session(
+                    ocmws[0],
+                    actor=request.user,
+                    on=form.cleaned_data["date"],
+                    escalate_days_before=form.cleaned_data["escalate_days_before"],
+                ),
+                form=form,
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            return redirect("lac_session_detail", pk=session.pk)
+        )
+    ):
+        return redirect("lac_session_detail", pk=done.value.pk)
     sessions = (
         LacSession.objects.visible_to(request.user)
         .select_related("ocmw")

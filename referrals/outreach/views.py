@@ -206,13 +206,18 @@ def visit_new(request, pk: int):
     form = outreach_forms.VisitForm(
         request.POST or None, case=case, initial={"start": now, "end": now + timedelta(hours=1)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = outreach.plan_visit(case, actor=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            return redirect("visit_detail", pk=visit.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            done := act(
+                request,
+                lambda: outreach.plan_visit(case, actor=request.user, **form.cleaned_data),
+                form=form,
+            )
+        )
+    ):
+        return redirect("visit_detail", pk=done.value.pk)
     return render(request, "referrals/outreach/visit_new.html", {"case": case, "form": form})
 
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
 from portal.core.views import act
 from training import access, services
@@ -61,16 +60,21 @@ def request_create(request):
     )
     ocmws = ocmws_to_ask(organisation)
     form = SessionRequestForm(request.POST or None, organisation=organisation, ocmws=ocmws)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session_request = services.request_session(
-                organisation, actor=request.user, **form.cleaned_data
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            done := act(
+                request,
+                lambda: services.request_session(
+                    organisation, actor=request.user, **form.cleaned_data
+                ),
+                success=_("Your request was sent. The OCMW will answer it here."),
+                form=form,
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("Your request was sent. The OCMW will answer it here."))
-            return redirect("session_request_detail", pk=session_request.pk)
+        )
+    ):
+        return redirect("session_request_detail", pk=done.value.pk)
     return render(
         request,
         "training/request_form.html",

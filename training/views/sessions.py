@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.exceptions import ActionRefused
 from portal.core.views import act
 from training import access, services
 from training.access import int_or_404
@@ -81,19 +80,24 @@ def session_create(request):
         scope,
     )
     form = SessionForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.create_session(
-                organisation,
-                actor=request.user,
-                cohosts=form.cleaned_data["cohosts"],
-                **form.session_fields(),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            done := act(
+                request,
+                lambda: services.create_session(
+                    organisation,
+                    actor=request.user,
+                    cohosts=form.cleaned_data["cohosts"],
+                    **form.session_fields(),
+                ),
+                success=_("The session was saved as a draft. Publish it when ready."),
+                form=form,
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The session was saved as a draft. Publish it when ready."))
-            return redirect("session_detail", pk=session.pk)
+        )
+    ):
+        return redirect("session_detail", pk=done.value.pk)
     return render(
         request, "training/session_form.html", {"form": form, "organisation": organisation}
     )
