@@ -199,9 +199,6 @@ class Principal:
     def plans_sessions_for(self, organisation_id: int | None) -> bool:
         return organisation_id in self.planning_organisation_ids
 
-    def exports_personal_data_of(self, organisation_id: int | None) -> bool:
-        return organisation_id in self.privacy_organisation_ids
-
     # Roles (navigation and dashboards) ------------------------------------------------
 
     def _any(self, predicate: Callable[[Membership], bool]) -> bool:
@@ -269,10 +266,6 @@ class Principal:
             if m.role == Membership.Role.ADMIN:
                 seen.setdefault(m.team.organisation_id, m.team.organisation)
         return list(seen.values())
-
-    @property
-    def teams(self) -> list[Team]:
-        return [m.team for m in self.memberships]
 
     @property
     def labels(self) -> list[str]:
