@@ -21,13 +21,25 @@ from tests.factories import (
 from tests.referrals.conftest import CONSENT, client_data, referral_data
 
 
+def _reseed(name: str) -> None:
+    seed = zlib.crc32(name.encode())
+    factory.random.reseed_random(seed)
+    random.seed(seed)
+
+
 @pytest.fixture(autouse=True)
 def _same_fake_data_every_run(request):
     """Faker and factory_boy draw from one seed per test, so a test sees the same names,
     whatever ran before it and in whichever worker: a failure can be run again."""
-    seed = zlib.crc32(request.node.nodeid.encode())
-    factory.random.reseed_random(seed)
-    random.seed(seed)
+    _reseed(request.node.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A fixture shared by several tests (the security world) is built when the first of
+    them runs, before that test's own seed: give it a seed of its own as well."""
+    if fixturedef.scope != "function":
+        _reseed(f"{request.node.nodeid}::{fixturedef.argname}")
 
 
 @pytest.fixture(autouse=True)
