@@ -26,10 +26,9 @@ from partners.forms import (
 from partners.models import Agreement, Organisation
 from partners.permissions import can_manage_agreements, can_manage_members
 from partners.principal import memberships_of_organisation, teams_with_member_count
-from portal.core.exceptions import ActionRefused
 from portal.core.models import Invitation
 from portal.core.pagination import page_of
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -38,26 +37,20 @@ DIRECTORY_PAGE_SIZE = 20
 def members(request, pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     form = InvitationForm(request.POST or None, organisation=organisation)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and act(
-            request,
-            lambda: account_services.invite_member(
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            invitation = account_services.invite_member(
                 form.cleaned_data["team"],
                 actor=request.user,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
                 base_url=request.build_absolute_uri("/"),
-            ),
-            success=lambda invitation: (
-                _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            ),
-            form=form,
-        )
-    ):
-        return redirect("members", pk=organisation.pk)
+            )
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("members", pk=organisation.pk)
     memberships = memberships_of_organisation(organisation.pk).order_by(
         "user__full_name", "team__name"
     )
@@ -84,12 +77,13 @@ def remove_member(request, pk: int, membership_pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     membership = get_object_or_404(memberships_of_organisation(organisation.pk), pk=membership_pk)
     if request.method == "POST":
-        act(
-            request,
-            lambda: services.remove_membership(membership, actor=request.user),
-            success=_("%(name)s is no longer a member of %(team)s.")
-            % {"name": membership.user, "team": membership.team.name},
-        )
+        with message_refusal(request):
+            services.remove_membership(membership, actor=request.user)
+            messages.success(
+                request,
+                _("%(name)s is no longer a member of %(team)s.")
+                % {"name": membership.user, "team": membership.team.name},
+            )
         return redirect("members", pk=organisation.pk)
     return render(
         request,
@@ -104,11 +98,11 @@ def revoke_invitation(request, pk: int, invitation_pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, team__organisation=organisation)
     try:
-        account_services.revoke_invitation(invitation, actor=request.user)
-    except (ActionRefused, PermissionDenied) as refusal:
-        messages.error(request, getattr(refusal, "message", _("Not allowed.")))
-    else:
-        messages.success(request, _("The invitation was revoked."))
+        with message_refusal(request):
+            account_services.revoke_invitation(invitation, actor=request.user)
+            messages.success(request, _("The invitation was revoked."))
+    except PermissionDenied:
+        messages.error(request, _("Not allowed."))
     return redirect("members", pk=organisation.pk)
 
 
@@ -122,14 +116,8 @@ def directory(request):
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = page_of(queryset, request.GET.get("page"), size=DIRECTORY_PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     template = "partners/_directory_results.html" if request.htmx else "partners/directory.html"
-    return render(
-        request,
-        template,
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
+    return render(request, template, {"filter": filterset, "page": page})
 
 
 def organisation_profile(request, pk: int) -> dict:
@@ -160,14 +148,11 @@ def organisation_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        if act(
-            request,
-            lambda: services.update_organisation(
+        with form_refusal(form):
+            services.update_organisation(
                 organisation, actor=request.user, version=version, changes=data
-            ),
-            success=_("The profile was saved."),
-            form=form,
-        ):
+            )
+            messages.success(request, _("The profile was saved."))
             return redirect("organisation_detail", pk=organisation.pk)
     return render(
         request, "partners/organisation_edit.html", {"organisation": organisation, "form": form}
@@ -180,12 +165,9 @@ def teams(request, pk: int):
     form = TeamForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        if act(
-            request,
-            lambda: services.create_team(organisation, actor=request.user, **data),
-            success=lambda team: _("The team %(name)s was created.") % {"name": team.name},
-            form=form,
-        ):
+        with form_refusal(form):
+            team = services.create_team(organisation, actor=request.user, **data)
+            messages.success(request, _("The team %(name)s was created.") % {"name": team.name})
             return redirect("teams", pk=organisation.pk)
     team_list = teams_with_member_count(organisation.pk)
     return render(
@@ -203,12 +185,9 @@ def team_edit(request, pk: int, team_pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
-        if act(
-            request,
-            lambda: services.update_team(team, actor=request.user, version=version, changes=data),
-            success=_("The team was saved."),
-            form=form,
-        ):
+        with form_refusal(form):
+            services.update_team(team, actor=request.user, version=version, changes=data)
+            messages.success(request, _("The team was saved."))
             return redirect("teams", pk=organisation.pk)
     return render(
         request,
@@ -244,13 +223,13 @@ def agreement_propose(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         other = data.pop("other")
-        if act(
-            request,
-            lambda: services.propose_agreement(proposer, other, actor=request.user, **data),
-            success=_("Your proposal was sent to %(name)s. It counts once they confirm it.")
-            % {"name": other.name},
-            form=form,
-        ):
+        with form_refusal(form):
+            services.propose_agreement(proposer, other, actor=request.user, **data)
+            messages.success(
+                request,
+                _("Your proposal was sent to %(name)s. It counts once they confirm it.")
+                % {"name": other.name},
+            )
             return redirect("agreements")
     return render(
         request, "partners/agreement_propose.html", {"organisation": proposer, "form": form}
@@ -261,11 +240,9 @@ def agreement_propose(request, pk: int):
 @require_POST
 def agreement_confirm(request, agreement_pk: int):
     agreement = get_agreement_or_404(request.user, agreement_pk)
-    act(
-        request,
-        lambda: services.confirm_agreement(agreement, actor=request.user),
-        success=_("The agreement is confirmed and active."),
-    )
+    with message_refusal(request):
+        services.confirm_agreement(agreement, actor=request.user)
+        messages.success(request, _("The agreement is confirmed and active."))
     return redirect("agreements")
 
 
@@ -278,12 +255,10 @@ def agreement_end(request, agreement_pk: int):
         raise PermissionDenied
     form = EndAgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        act(
-            request,
-            lambda: services.end_agreement(
+        with message_refusal(request):
+            services.end_agreement(
                 agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            success=_("The agreement has ended."),
-        )
+            )
+            messages.success(request, _("The agreement has ended."))
         return redirect("agreements")
     return render(request, "partners/agreement_end.html", {"agreement": agreement, "form": form})

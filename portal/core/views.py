@@ -1,52 +1,42 @@
-"""The one way a view calls a service: run it, show a refusal, say what was done.
+"""The one way a view calls a service and shows its refusal.
 
 Services raise ``ActionRefused`` with a translated message when the state of
 things forbids an action. A view shows that message where the person looks: on
-the form they filled in, or as a message above the page they are sent back to.
+the form they filled in (``form_refusal``), or as a message on the page they are
+sent to (``message_refusal``). Either way the view carries on after the block:
+
+    with message_refusal(request):
+        services.publish_session(session, actor=request.user)
+        messages.success(request, _("The session is published."))
+    return redirect("session_detail", pk=session.pk)
+
+The success message is written in the block, so it is said only when the service
+did what was asked, and in the language of the person reading it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 
 from portal.core.exceptions import ActionRefused
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a service call gave: ``value`` when it was done; false when it was refused."""
-
-    done: bool
-    value: Any = None
-
-    def __bool__(self) -> bool:
-        return self.done
-
-
-def act(
-    request,
-    call: Callable[[], Any],
-    *,
-    success: str | Callable[[Any], str] | None = None,
-    form=None,
-) -> Outcome:
-    """Run ``call``; on a refusal put its message on ``form`` (or in the messages).
-
-    ``success`` is the message for when it was done: a text, or a function of
-    what the service returned (for a message that names it).
-    """
+@contextmanager
+def message_refusal(request) -> Iterator[None]:
+    """Run the block; if a service refuses, say why in the messages and go on after it."""
     try:
-        value = call()
+        yield
     except ActionRefused as refusal:
-        if form is not None:
-            form.add_error(None, refusal.message)
-        else:
-            messages.error(request, refusal.message)
-        return Outcome(False)
-    if success is not None:
-        messages.success(request, success(value) if callable(success) else success)
-    return Outcome(True, value)
+        messages.error(request, refusal.message)
+
+
+@contextmanager
+def form_refusal(form) -> Iterator[None]:
+    """Run the block; if a service refuses, say why on ``form`` and go on after it."""
+    try:
+        yield
+    except ActionRefused as refusal:
+        form.add_error(None, refusal.message)

@@ -21,7 +21,7 @@ from portal.core.exceptions import ActionRefused
 from portal.core.middleware import API_PREFIX
 from portal.core.models import ApiToken, Notification, WebhookEndpoint
 from portal.core.pagination import page_of
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 from portal.shell import tokens
 from portal.shell import webhooks as webhook_services
 from portal.shell.forms import AcceptInvitationForm, ApiTokenForm, LanguageForm, WebhookEndpointForm
@@ -75,23 +75,17 @@ def accept_invitation(request, token: str):
     form = AcceptInvitationForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
     )
-    if request.method == "POST":
-        try:
+    if request.method == "POST" and (existing_account or form.is_valid()):
+        with message_refusal(request):
             if existing_account:
-                user = services.accept_invitation(token, password=None, user=request.user)
-            elif form.is_valid():
+                services.accept_invitation(token, password=None, user=request.user)
+            else:
                 user = services.accept_invitation(
                     token,
                     password=form.cleaned_data["password1"],
                     full_name=form.cleaned_data["full_name"],
                 )
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            else:
-                user = None
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
-            user = None
-        if user is not None:
             messages.success(
                 request,
                 _("Welcome! You are now a member of %(team)s.") % {"team": invitation.team.name},
@@ -171,16 +165,13 @@ def api_tokens(request):
     """Your own tokens, and a form to make one (its secret is shown once)."""
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_refusal(form):
             token, secret = tokens.create_token(
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=timezone.now() + timedelta(days=form.cleaned_data["days"]),
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
             return _show_once(
                 request, "portal/api_token_created.html", {"token": token, "secret": secret}
             )
@@ -190,12 +181,12 @@ def api_tokens(request):
 
 def _revoke_token_page(request, token, *, back: str, organisation=None):
     if request.method == "POST":
-        act(
-            request,
-            lambda: tokens.revoke_token(token, actor=request.user, organisation=organisation),
-            success=_("The token “%(name)s” was revoked. It no longer works.")
-            % {"name": token.name},
-        )
+        with message_refusal(request):
+            tokens.revoke_token(token, actor=request.user, organisation=organisation)
+            messages.success(
+                request,
+                _("The token “%(name)s” was revoked. It no longer works.") % {"name": token.name},
+            )
         return redirect(back)
     return render(
         request,
@@ -252,16 +243,13 @@ def webhooks(request, pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     form = WebhookEndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_refusal(form):
             endpoint, secret = webhook_services.create_endpoint(
                 organisation,
                 actor=request.user,
                 url=form.cleaned_data["url"],
                 description=form.cleaned_data["description"],
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
             return _show_once(
                 request, "portal/webhook_secret.html", {"endpoint": endpoint, "secret": secret}
             )
@@ -316,11 +304,9 @@ def webhook_toggle(request, pk: int, endpoint_pk: int):
 def webhook_retry(request, pk: int, endpoint_pk: int, delivery_pk: int):
     endpoint = _managed_endpoint(request, pk, endpoint_pk)
     delivery = get_object_or_404(endpoint.deliveries.select_related("endpoint"), pk=delivery_pk)
-    act(
-        request,
-        lambda: webhook_services.retry_delivery(delivery, actor=request.user),
-        success=_("The message is being sent again."),
-    )
+    with message_refusal(request):
+        webhook_services.retry_delivery(delivery, actor=request.user)
+        messages.success(request, _("The message is being sent again."))
     return redirect("webhook_detail", pk=pk, endpoint_pk=endpoint.pk)
 
 

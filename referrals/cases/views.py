@@ -19,7 +19,7 @@ from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 from referrals.cases import forms as case_forms
 from referrals.cases import lac_import
 from referrals.cases import services as cases
@@ -70,18 +70,10 @@ def case_list(request):
 def case_new(request):
     ocmw = _own_ocmws(request.user)[0]
     form = ClientForm(request.POST or None, prefix="client")
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (
-            done := act(
-                request,
-                lambda: cases.open_walk_in_case(ocmw, actor=request.user, client=form.cleaned_data),
-                form=form,
-            )
-        )
-    ):
-        return redirect("case_detail", pk=done.value.pk)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            case = cases.open_walk_in_case(ocmw, actor=request.user, client=form.cleaned_data)
+            return redirect("case_detail", pk=case.pk)
     return render(request, "referrals/cases/new.html", {"form": form, "ocmw": ocmw})
 
 
@@ -125,7 +117,7 @@ def case_workers(request, pk: int):
 @require_POST
 def case_action(request, pk: int, action: str):
     case = get_case_for_user_or_404(request.user, pk)
-    try:
+    with message_refusal(request):
         if action == "reached":
             cases.mark_reached(case, actor=request.user)
         elif action == "close":
@@ -145,9 +137,6 @@ def case_action(request, pk: int, action: str):
             )
         else:
             raise Http404
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
         messages.success(request, _("Saved."))
     return redirect("case_detail", pk=case.pk)
 
@@ -166,12 +155,9 @@ def arrears_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        if act(
-            request,
-            lambda: cases.save_arrears(case, actor=request.user, version=version, changes=data),
-            success=_("The arrears were saved."),
-            form=form,
-        ):
+        with form_refusal(form):
+            cases.save_arrears(case, actor=request.user, version=version, changes=data)
+            messages.success(request, _("The arrears were saved."))
             return redirect("arrears_edit", pk=case.pk)
     return render(
         request,
@@ -193,7 +179,7 @@ def arrears_edit(request, pk: int):
 @require_POST
 def arrears_action(request, pk: int, action: str):
     case = get_case_for_user_or_404(request.user, pk, purpose="arrears")
-    try:
+    with message_refusal(request):
         if action == "invoice":
             form = case_forms.InvoiceForm(request.POST, prefix="invoice")
             if not form.is_valid():
@@ -211,9 +197,6 @@ def arrears_action(request, pk: int, action: str):
             )
         else:
             raise Http404
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
         messages.success(request, _("Saved."))
     return redirect("arrears_edit", pk=case.pk)
 
@@ -225,23 +208,15 @@ def arrears_action(request, pk: int, action: str):
 def lac_sessions(request):
     ocmws = _own_ocmws(request.user)
     form = case_forms.LacSessionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (
-            done := act(
-                request,
-                lambda: cases.plan_lac_session(
-                    ocmws[0],
-                    actor=request.user,
-                    on=form.cleaned_data["date"],
-                    escalate_days_before=form.cleaned_data["escalate_days_before"],
-                ),
-                form=form,
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            session = cases.plan_lac_session(
+                ocmws[0],
+                actor=request.user,
+                on=form.cleaned_data["date"],
+                escalate_days_before=form.cleaned_data["escalate_days_before"],
             )
-        )
-    ):
-        return redirect("lac_session_detail", pk=done.value.pk)
+            return redirect("lac_session_detail", pk=session.pk)
     sessions = (
         LacSession.objects.visible_to(request.user)
         .select_related("ocmw")
@@ -316,8 +291,7 @@ def lac_decision(request, item_pk: int):
         session__ocmw_id__in=as_principal(request.user).arrears_ocmw_ids,
     )
     form = case_forms.DecisionForm(request.POST, prefix=f"d{item.pk}")
-
-    def attempt():
+    with message_refusal(request):
         if not form.is_valid():
             raise ActionRefused(_("Choose a decision and a date."))
         cases.record_decision(
@@ -328,8 +302,7 @@ def lac_decision(request, item_pk: int):
             motivation=form.cleaned_data["motivation"],
             plan=form.plan(),
         )
-
-    act(request, attempt, success=_("The decision was saved."))
+        messages.success(request, _("The decision was saved."))
     return redirect("lac_session_detail", pk=item.session_id)
 
 

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from partners.models import Organisation
 from partners.permissions import can_manage_agreements
 from partners.principal import as_principal
+from portal.core.access_log import log_access
 from portal.core.exceptions import ActionRefused
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 from referrals.cases.access import get_case_for_user_or_404
 from referrals.outreach import forms as outreach_forms
 from referrals.outreach import services as outreach
@@ -34,17 +35,11 @@ def attempt_new(request, pk: int):
     """Logging an attempt takes seconds on a phone: one short form."""
     case = get_case_for_user_or_404(request.user, pk)
     form = outreach_forms.AttemptForm(request.POST or None, case=case)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and act(
-            request,
-            lambda: outreach.log_attempt(case, actor=request.user, **form.cleaned_data),
-            success=_("The attempt was saved."),
-            form=form,
-        )
-    ):
-        return redirect("case_detail", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            outreach.log_attempt(case, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The attempt was saved."))
+            return redirect("case_detail", pk=case.pk)
     return render(request, "referrals/outreach/attempt_new.html", {"case": case, "form": form})
 
 
@@ -123,17 +118,15 @@ def letter_sent(request, pk: int, template_pk: int):
     template = get_object_or_404(LetterTemplate, pk=template_pk, ocmw_id=case.ocmw_id)
     form = outreach_forms.LetterSentForm(request.POST)
     form.is_valid()
-    act(
-        request,
-        lambda: outreach.mark_letter_sent(
+    with message_refusal(request):
+        outreach.mark_letter_sent(
             template,
             case,
             actor=request.user,
             in_envelope=form.cleaned_data.get("in_envelope", False),
             accept_conflicts=form.cleaned_data.get("accept_conflicts", False),
-        ),
-        success=_("Logged as sent."),
-    )
+        )
+        messages.success(request, _("Logged as sent."))
     return redirect("case_detail", pk=case.pk)
 
 
@@ -206,18 +199,10 @@ def visit_new(request, pk: int):
     form = outreach_forms.VisitForm(
         request.POST or None, case=case, initial={"start": now, "end": now + timedelta(hours=1)}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (
-            done := act(
-                request,
-                lambda: outreach.plan_visit(case, actor=request.user, **form.cleaned_data),
-                form=form,
-            )
-        )
-    ):
-        return redirect("visit_detail", pk=done.value.pk)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            visit = outreach.plan_visit(case, actor=request.user, **form.cleaned_data)
+            return redirect("visit_detail", pk=visit.pk)
     return render(request, "referrals/outreach/visit_new.html", {"case": case, "form": form})
 
 
@@ -251,8 +236,7 @@ def visit_detail(request, pk: int):
 @require_POST
 def visit_action(request, pk: int, action: str):
     visit = _visit_for(request.user, pk)
-
-    def attempt():
+    with message_refusal(request):
         if action == "check-in":
             outreach.check_in(visit, actor=request.user)
         elif action == "check-out":
@@ -264,8 +248,7 @@ def visit_action(request, pk: int, action: str):
             outreach.cancel_visit(visit, actor=request.user)
         else:
             raise Http404
-
-    act(request, attempt, success=_("Saved."))
+        messages.success(request, _("Saved."))
     return redirect("visit_detail", pk=visit.pk)
 
 
@@ -332,8 +315,6 @@ def what_works_report(request):
 @login_required
 def what_works_csv(request):
     ocmw, _form, start, end, report = _report(request)
-    from portal.core.access_log import log_access
-
     log_access(
         request.user, "export", "what_works", ocmw.pk, purpose="what-works CSV", ocmw_id=ocmw.pk
     )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,15 +7,17 @@ from django.db import models
 from django.db.models.functions import Now
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Team
 from partners.principal import as_principal
-from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
+from portal.core.views import form_refusal
 from referrals.referrals import forms, services
 from referrals.referrals.access import get_referral_for_user_or_404
+from referrals.referrals.figures import default_period, organisations_for_figures, referral_figures
 from referrals.referrals.models import OPEN_STATUSES, Referral
 from referrals.referrals.permissions import (
     coordinates_receiving_team,
@@ -72,8 +76,6 @@ def inbox(request):
     elif assignee == "nobody":
         queryset = queryset.filter(assigned_to__isnull=True)
     if (days := params.get("older_than", "")).isdigit():
-        from datetime import timedelta
-
         queryset = queryset.filter(submitted_at__lt=Now() - timedelta(days=int(days)))
     if query := params.get("q", "").strip():
         queryset = queryset.filter(client__full_name__icontains=query)
@@ -81,17 +83,10 @@ def inbox(request):
         models.F("acknowledged_at").asc(nulls_first=True), "submitted_at", "pk"
     )
     page = page_of(queryset, params.get("page"), size=PAGE_SIZE)
-    query = params.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/inbox.html",
-        {
-            "page": page,
-            "params": params,
-            "reasons": Referral.Reason.choices,
-            "query": query.urlencode(),
-        },
+        {"page": page, "params": params, "reasons": Referral.Reason.choices},
     )
 
 
@@ -112,7 +107,7 @@ def referral_new(request):
     if all_valid:
         referral_data = dict(referral_form.cleaned_data)
         team = referral_data.pop("team")
-        try:
+        with form_refusal(referral_form):
             referral = services.create_referral(
                 actor=request.user,
                 team=team,
@@ -121,9 +116,6 @@ def referral_new(request):
                 consent=consent_form.cleaned_for_submit(),
                 submit="submit" in request.POST,
             )
-        except ActionRefused as refusal:
-            referral_form.add_error(None, refusal.message)
-        else:
             if referral.status == Referral.Status.SUBMITTED:
                 messages.success(
                     request,
@@ -191,18 +183,6 @@ def _receiver_detail(request, referral, bound: dict | None = None):
         form.auto_id = f"id_{action}_%s"
     status = 200 if not bound else 400
     return render(request, "referrals/detail_receiver.html", context, status=status)
-
-
-def _run(form, call):
-    """Validate ``form`` and call ``call(cleaned_data)``; return the refusal message, if any."""
-    if not form.is_valid():
-        return None, form
-    try:
-        call(form.cleaned_data)
-    except ActionRefused as refusal:
-        form.add_error(None, refusal.message)
-        return refusal.message, form
-    return "", form
 
 
 ACTIONS = {
@@ -279,17 +259,19 @@ def referral_action(request, pk: int, action: str):
         raise Http404
     make_form, call = ACTIONS[action]
     form = make_form(request.POST, referral)
-    refusal, form = _run(form, lambda data: call(referral, request.user, data))
-    if refusal == "":
-        messages.success(request, _("Saved."))
-        if not Referral.objects.visible_to(request.user).filter(pk=referral.pk).exists():
-            return redirect("referral_inbox")  # transferred to a team the person is not in
-        return redirect("referral_detail", pk=referral.pk)
-    if refusal:
-        messages.error(request, refusal)
+    valid = form.is_valid()
+    if valid:
+        with form_refusal(form):
+            call(referral, request.user, form.cleaned_data)
+            messages.success(request, _("Saved."))
+            if not Referral.objects.visible_to(request.user).filter(pk=referral.pk).exists():
+                return redirect("referral_inbox")  # transferred to a team the person is not in
+            return redirect("referral_detail", pk=referral.pk)
+        # Refused: said on the form, if the page shows it again, and above the page.
+        messages.error(request, form.non_field_errors()[0])
     if is_receiver(request.user, referral) and action in _receiver_forms():
         return _receiver_detail(request, referral, bound={action: form})
-    if refusal is None:
+    if not valid:
         messages.error(request, _("Please check what you filled in."))
     return redirect("referral_detail", pk=referral.pk)
 
@@ -310,14 +292,6 @@ def _receiver_forms() -> set[str]:
 @login_required
 def figures(request):
     """Referral figures for coordinators, for their own organisation only."""
-    from django.utils import timezone
-
-    from referrals.referrals.figures import (
-        default_period,
-        organisations_for_figures,
-        referral_figures,
-    )
-
     organisations = organisations_for_figures(request.user)
     if not organisations:
         raise PermissionDenied

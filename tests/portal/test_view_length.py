@@ -1,9 +1,10 @@
 """Views stay short (CONVENTIONS.md): they parse, fetch with the access check, call a
 service and respond.
 
-The aim is a median view function under ten lines. It is 16 today (17 before the
-shared service-call helper): this test holds the line so views do not grow back,
-and its bound comes down as views are shortened.
+The aim is a median view function under ten lines. It is 14 today (16 before views
+showed refusals through ``portal.core.views``, 17 before the first shared helper): this
+test holds the line so views do not grow back, and its bound comes down as views are
+shortened. The kernel's ``portal/core/views.py`` holds the helpers views use, no views.
 """
 
 import ast
@@ -18,7 +19,8 @@ def view_lengths() -> dict[str, int]:
         path
         for app in ("portal", "partners", "referrals", "training")
         for path in (ROOT / app).rglob("*.py")
-        if path.name == "views.py" or path.parent.name == "views"
+        if (path.name == "views.py" or path.parent.name == "views")
+        and path != ROOT / "portal" / "core" / "views.py"
     ]
     lengths = {}
     for path in modules:
@@ -30,7 +32,7 @@ def view_lengths() -> dict[str, int]:
 
 
 AIM = 10
-TODAY = 16
+TODAY = 14
 
 
 def test_the_median_view_does_not_grow():

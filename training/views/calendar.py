@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from partners.principal import as_principal
-from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
+from portal.core.views import message_refusal
 from training import access, services
 from training.forms import SessionFilterForm
 from training.ics import calendar_for
@@ -52,8 +52,6 @@ def session_list(request):
         sessions.order_by("-starts_at", "-pk") if past else sessions.order_by("starts_at", "pk")
     )
     page = page_of(sessions, request.GET.get("page"), size=PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     day = filters.cleaned_data.get("day") if filters.is_valid() else None
     return render(
         request,
@@ -61,7 +59,6 @@ def session_list(request):
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
             "can_plan": bool(scope.planning_organisation_ids),
             "is_member": scope.is_member,
             "day": day,
@@ -227,7 +224,7 @@ def calendar_feed_settings(request):
     token = None
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with message_refusal(request):
             if action == "create":
                 token = services.create_calendar_feed(actor=request.user)
                 messages.success(request, _("Your new calendar link is ready. Copy it now."))
@@ -235,8 +232,6 @@ def calendar_feed_settings(request):
                 services.revoke_calendar_feed(actor=request.user)
                 messages.success(request, _("Your calendar link no longer works."))
                 return redirect("calendar_feed_settings")
-        except ActionRefused as refusal:
-            messages.error(request, refusal.message)
     feed = CalendarFeed.objects.filter(user=request.user).first()
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[token])) if token else None
     return render(request, "training/calendar_feed.html", {"feed": feed, "feed_url": feed_url})

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.exceptions import ActionRefused
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 from training import access, services
 from training.forms import RegistrationForm
 from training.models import Registration
@@ -28,7 +27,7 @@ def session_register(request, pk: int):
     form = RegistrationForm(request.POST or None, organisations=organisations, session=session)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with form_refusal(form):
             registration = services.register_people(
                 session,
                 actor=request.user,
@@ -37,9 +36,6 @@ def session_register(request, pk: int):
                 places=data.pop("places") or 1,
                 **data,
             )
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(request, _("Registered: there is a place."))
             else:
@@ -57,11 +53,9 @@ def registration_cancel(request, pk: int, registration_pk: int):
     session = access.get_session_or_404(request.user, pk)
     registration = access.get_registration_or_404(request.user, session, registration_pk)
     if request.method == "POST":
-        act(
-            request,
-            lambda: services.cancel_registration(registration, actor=request.user),
-            success=_("The registration is cancelled."),
-        )
+        with message_refusal(request):
+            services.cancel_registration(registration, actor=request.user)
+            messages.success(request, _("The registration is cancelled."))
         return redirect(reverse("session_detail", args=[session.pk]) + "#registrations")
     return render(
         request,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.pagination import page_of
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 from training import access, services
 from training.access import int_or_404
 from training.forms import DeclineRequestForm, SessionForm, SessionRequestForm
@@ -60,21 +60,11 @@ def request_create(request):
     )
     ocmws = ocmws_to_ask(organisation)
     form = SessionRequestForm(request.POST or None, organisation=organisation, ocmws=ocmws)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (
-            done := act(
-                request,
-                lambda: services.request_session(
-                    organisation, actor=request.user, **form.cleaned_data
-                ),
-                success=_("Your request was sent. The OCMW will answer it here."),
-                form=form,
-            )
-        )
-    ):
-        return redirect("session_request_detail", pk=done.value.pk)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            sent = services.request_session(organisation, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Your request was sent. The OCMW will answer it here."))
+            return redirect("session_request_detail", pk=sent.pk)
     return render(
         request,
         "training/request_form.html",
@@ -116,24 +106,16 @@ def request_plan(request, pk: int):
         "capacity": session_request.expected_people,
     }
     form = SessionForm(request.POST or None, organisation=organisation, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (
-            done := act(
-                request,
-                lambda: services.plan_requested_session(
-                    session_request,
-                    actor=request.user,
-                    cohosts=form.cleaned_data["cohosts"],
-                    **form.session_fields(),
-                ),
-                success=_("The session is planned as a draft; the partner was told."),
-                form=form,
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            session = services.plan_requested_session(
+                session_request,
+                actor=request.user,
+                cohosts=form.cleaned_data["cohosts"],
+                **form.session_fields(),
             )
-        )
-    ):
-        return redirect("session_detail", pk=done.value.pk)
+            messages.success(request, _("The session is planned as a draft; the partner was told."))
+            return redirect("session_detail", pk=session.pk)
     if request.method == "GET" and session_request.status != SessionRequest.Status.OPEN:
         messages.error(request, _("This request has already been answered or withdrawn."))
         return redirect("session_request_detail", pk=session_request.pk)
@@ -149,13 +131,11 @@ def request_decline(request, pk: int):
     session_request = access.get_decidable_request_or_404(request.user, pk)
     form = DeclineRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        act(
-            request,
-            lambda: services.decline_session_request(
+        with message_refusal(request):
+            services.decline_session_request(
                 session_request, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            success=_("The request was declined; the partner was told."),
-        )
+            )
+            messages.success(request, _("The request was declined; the partner was told."))
         return redirect("session_request_detail", pk=session_request.pk)
     return render(
         request,
@@ -168,9 +148,7 @@ def request_decline(request, pk: int):
 @require_POST
 def request_withdraw(request, pk: int):
     session_request = access.get_request_or_404(request.user, pk)
-    act(
-        request,
-        lambda: services.withdraw_session_request(session_request, actor=request.user),
-        success=_("Your request was withdrawn."),
-    )
+    with message_refusal(request):
+        services.withdraw_session_request(session_request, actor=request.user)
+        messages.success(request, _("Your request was withdrawn."))
     return redirect("session_request_detail", pk=session_request.pk)

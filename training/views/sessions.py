@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.views import act
+from portal.core.views import form_refusal, message_refusal
 from training import access, services
 from training.access import int_or_404
 from training.figures import figures_for
@@ -80,24 +80,16 @@ def session_create(request):
         scope,
     )
     form = SessionForm(request.POST or None, organisation=organisation)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (
-            done := act(
-                request,
-                lambda: services.create_session(
-                    organisation,
-                    actor=request.user,
-                    cohosts=form.cleaned_data["cohosts"],
-                    **form.session_fields(),
-                ),
-                success=_("The session was saved as a draft. Publish it when ready."),
-                form=form,
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            session = services.create_session(
+                organisation,
+                actor=request.user,
+                cohosts=form.cleaned_data["cohosts"],
+                **form.session_fields(),
             )
-        )
-    ):
-        return redirect("session_detail", pk=done.value.pk)
+            messages.success(request, _("The session was saved as a draft. Publish it when ready."))
+            return redirect("session_detail", pk=session.pk)
     return render(
         request, "training/session_form.html", {"form": form, "organisation": organisation}
     )
@@ -111,23 +103,17 @@ def session_edit(request, pk: int):
         organisation=session.organisation,
         initial=SessionForm.initial_from(session),
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and act(
-            request,
-            lambda: services.update_session(
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            services.update_session(
                 session,
                 actor=request.user,
                 version=form.cleaned_data["version"] or 0,
                 changes=form.session_fields(),
                 cohosts=form.cleaned_data["cohosts"],
-            ),
-            success=_("The session was saved."),
-            form=form,
-        )
-    ):
-        return redirect("session_detail", pk=session.pk)
+            )
+            messages.success(request, _("The session was saved."))
+            return redirect("session_detail", pk=session.pk)
     return render(
         request,
         "training/session_form.html",
@@ -149,14 +135,11 @@ def session_practical(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        if act(
-            request,
-            lambda: services.update_practical_details(
+        with form_refusal(form):
+            services.update_practical_details(
                 session, actor=request.user, version=version, changes=data
-            ),
-            success=_("The practical information was saved."),
-            form=form,
-        ):
+            )
+            messages.success(request, _("The practical information was saved."))
             return redirect("session_detail", pk=session.pk)
     return render(request, "training/session_practical.html", {"session": session, "form": form})
 
@@ -165,11 +148,9 @@ def session_practical(request, pk: int):
 @require_POST
 def session_publish(request, pk: int):
     session = access.get_editable_session_or_404(request.user, pk)
-    act(
-        request,
-        lambda: services.publish_session(session, actor=request.user),
-        success=_("The session is published: partners can register people."),
-    )
+    with message_refusal(request):
+        services.publish_session(session, actor=request.user)
+        messages.success(request, _("The session is published: partners can register people."))
     return redirect("session_detail", pk=session.pk)
 
 
@@ -178,13 +159,11 @@ def session_cancel(request, pk: int):
     session = access.get_editable_session_or_404(request.user, pk)
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        act(
-            request,
-            lambda: services.cancel_session(
-                session, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            success=_("The session is cancelled. Everyone who registered people was told."),
-        )
+        with message_refusal(request):
+            services.cancel_session(session, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(
+                request, _("The session is cancelled. Everyone who registered people was told.")
+            )
         return redirect("session_detail", pk=session.pk)
     return render(request, "training/session_cancel.html", {"session": session, "form": form})
 
@@ -195,16 +174,14 @@ def material_add(request, pk: int):
     session = access.get_practical_session_or_404(request.user, pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
-        act(
-            request,
-            lambda: services.add_material(
+        with message_refusal(request):
+            services.add_material(
                 session,
                 actor=request.user,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
-            ),
-            success=_("The file was added."),
-        )
+            )
+            messages.success(request, _("The file was added."))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -242,19 +219,11 @@ def session_attendance(request, pk: int):
         status=Registration.Status.CONFIRMED
     ).select_related("organisation", "participant_user")
     form = AttendanceForm(request.POST or None, registrations=registrations)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and act(
-            request,
-            lambda: services.record_attendance(
-                session, actor=request.user, **form.service_arguments()
-            ),
-            success=_("Attendance was saved. The session is marked as held."),
-            form=form,
-        )
-    ):
-        return redirect("session_detail", pk=session.pk)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            services.record_attendance(session, actor=request.user, **form.service_arguments())
+            messages.success(request, _("Attendance was saved. The session is marked as held."))
+            return redirect("session_detail", pk=session.pk)
     return render(request, "training/attendance.html", {"session": session, "form": form})
 
 
@@ -266,17 +235,11 @@ def session_evaluation(request, pk: int):
         raise PermissionDenied
     organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
     form = EvaluationForm(request.POST or None, organisations=organisations)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and act(
-            request,
-            lambda: services.submit_evaluation(session, actor=request.user, **form.cleaned_data),
-            success=_("Thank you for the evaluation."),
-            form=form,
-        )
-    ):
-        return redirect("session_detail", pk=session.pk)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            services.submit_evaluation(session, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Thank you for the evaluation."))
+            return redirect("session_detail", pk=session.pk)
     return render(request, "training/evaluation.html", {"session": session, "form": form})
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.views import act
+from portal.core.views import form_refusal
 from training import access, services
 from training.forms import VenueForm
 from training.models import Venue
@@ -34,12 +35,9 @@ def venue_create(request, organisation_pk: int):
     form = VenueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        if act(
-            request,
-            lambda: services.create_venue(organisation, actor=request.user, **data),
-            success=_("The venue was added."),
-            form=form,
-        ):
+        with form_refusal(form):
+            services.create_venue(organisation, actor=request.user, **data)
+            messages.success(request, _("The venue was added."))
             return redirect("venue_list")
     return render(request, "training/venue_form.html", {"form": form, "organisation": organisation})
 
@@ -51,12 +49,9 @@ def venue_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0
-        if act(
-            request,
-            lambda: services.update_venue(venue, actor=request.user, version=version, changes=data),
-            success=_("The venue was saved."),
-            form=form,
-        ):
+        with form_refusal(form):
+            services.update_venue(venue, actor=request.user, version=version, changes=data)
+            messages.success(request, _("The venue was saved."))
             return redirect("venue_list")
     return render(
         request,
