@@ -1,4 +1,10 @@
-"""Give each request its principal (``request.principal``), read only when first used."""
+"""Give each request its principal (``request.principal``), read only when first used.
+
+``request.principal`` is the session user's. An API view authenticates its token
+later, inside DRF, so API code asks ``as_principal(request.user)`` instead: the
+token's user is marked as the request's (portal.core.api_auth), and its
+principal is built once as well.
+"""
 
 from django.utils.functional import SimpleLazyObject
 
