@@ -13,8 +13,8 @@ from partners.grants import sync_team_grants, sync_user_grants
 from partners.models import Agreement, Membership, Organisation, Team
 from partners.permissions import can_manage_agreements, can_manage_members
 from portal.core import audit
-from portal.core.exceptions import ActionRefused, refuse_stale
-from portal.core.versions import save_new_version
+from portal.core.exceptions import ActionRefused
+from portal.core.versions import changes_to, lock_version, save_changes, save_new_version
 
 
 def _group_name(organisation: Organisation, name: str) -> str:
@@ -149,16 +149,9 @@ def update_organisation(
     """Edit the public profile. An edit based on an older version is refused."""
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
-    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    refuse_stale(locked.version, version)
-    changed = {
-        name: value
-        for name, value in changes.items()
-        if name in ORGANISATION_PROFILE_FIELDS and getattr(locked, name) != value
-    }
-    for name, value in changed.items():
-        setattr(locked, name, value)
-    save_new_version(locked, [*changed, "updated_at"])
+    locked = lock_version(organisation, version)
+    changed = changes_to(locked, changes, ORGANISATION_PROFILE_FIELDS)
+    save_changes(locked, changed, also=["updated_at"])
     audit.record(
         "organisation.updated",
         locked,
@@ -187,8 +180,7 @@ def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
     platform admin sets it, so no organisation admin can open arrears to a team."""
     if not can_manage_members(actor, team.organisation):
         raise PermissionDenied
-    locked = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
-    refuse_stale(locked.version, version)
+    locked = lock_version(team, version, related=["organisation"])
     if "handles_arrears" in changes:
         raise PermissionDenied
     new_name = changes.get("name", locked.name)
@@ -199,14 +191,8 @@ def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
         .exists()
     ):
         raise ActionRefused(_("This organisation already has a team with that name."))
-    changed = {
-        name: value
-        for name, value in changes.items()
-        if name in TEAM_SETTING_FIELDS and getattr(locked, name) != value
-    }
-    for name, value in changed.items():
-        setattr(locked, name, value)
-    save_new_version(locked, [*changed])
+    changed = changes_to(locked, changes, TEAM_SETTING_FIELDS)
+    save_changes(locked, changed)
     sync_team_grants([locked])
     sync_user_grants(locked.memberships.values_list("user_id", flat=True))
     audit.record(

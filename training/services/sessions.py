@@ -13,10 +13,10 @@ from django.utils.translation import gettext_noop
 
 from partners.models import Language, Organisation
 from portal.core import audit
-from portal.core.exceptions import ActionRefused, refuse_stale
+from portal.core.exceptions import ActionRefused
 from portal.core.models import User
 from portal.core.notifications import notify
-from portal.core.versions import save_new_version
+from portal.core.versions import changes_to, lock_version, save_changes, save_new_version
 from training.models import Audience, CoHost, Material, Session, Topic, Venue
 from training.permissions import (
     can_edit_practical_details,
@@ -134,17 +134,12 @@ def update_session(
     more places let the waiting list move up; fewer than already given is refused."""
     if not can_edit_session(actor, session):
         raise PermissionDenied
-    locked = Session.objects.select_for_update().get(pk=session.pk)
-    refuse_stale(locked.version, version)
+    locked = lock_version(session, version)
     if locked.is_closed:
         raise ActionRefused(_("A session that took place or was cancelled cannot be changed."))
     if "topics" in changes:
         changes = {**changes, "topics": normalise_topics(changes["topics"])}
-    changed = {
-        name: value
-        for name, value in changes.items()
-        if name in SESSION_FIELDS and getattr(locked, name) != value
-    }
+    changed = changes_to(locked, changes, SESSION_FIELDS)
     for name, value in changed.items():
         setattr(locked, name, value)
     _check_session(locked.organisation, locked)
@@ -194,18 +189,11 @@ def update_practical_details(
     """Co-hosts (and planners) keep the practical details up to date."""
     if not can_edit_practical_details(actor, session):
         raise PermissionDenied
-    locked = Session.objects.select_for_update().get(pk=session.pk)
-    refuse_stale(locked.version, version)
+    locked = lock_version(session, version)
     if locked.is_closed:
         raise ActionRefused(_("A session that took place or was cancelled cannot be changed."))
-    changed = {
-        name: value
-        for name, value in changes.items()
-        if name in PRACTICAL_FIELDS and getattr(locked, name) != value
-    }
-    for name, value in changed.items():
-        setattr(locked, name, value)
-    save_new_version(locked, [*changed, "updated_at"])
+    changed = changes_to(locked, changes, PRACTICAL_FIELDS)
+    save_changes(locked, changed, also=["updated_at"])
     audit.record(
         "session.practical_updated",
         locked,

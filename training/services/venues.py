@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from portal.core import audit
-from portal.core.exceptions import ActionRefused, refuse_stale
+from portal.core.exceptions import ActionRefused
 from portal.core.models import User
-from portal.core.versions import save_new_version
+from portal.core.versions import changes_to, lock_version, save_changes
 from training.models import Venue
 from training.permissions import can_manage_venues
 from training.services.shared import VENUE_FIELDS
@@ -42,13 +42,8 @@ def update_venue(venue: Venue, *, actor: User, version: int, changes: dict) -> V
     """Change a venue; an edit based on an older version is refused."""
     if not can_manage_venues(actor, venue.organisation):
         raise PermissionDenied
-    locked = Venue.objects.select_for_update().get(pk=venue.pk)
-    refuse_stale(locked.version, version)
-    changed = {
-        name: value
-        for name, value in changes.items()
-        if name in VENUE_FIELDS and getattr(locked, name) != value
-    }
+    locked = lock_version(venue, version)
+    changed = changes_to(locked, changes, VENUE_FIELDS)
     _check_venue_fields(changed)
     if (
         "name" in changed
@@ -59,9 +54,7 @@ def update_venue(venue: Venue, *, actor: User, version: int, changes: dict) -> V
         .exists()
     ):
         raise ActionRefused(_("Your organisation already has a venue with that name."))
-    for name, value in changed.items():
-        setattr(locked, name, value)
-    save_new_version(locked, [*changed])
+    save_changes(locked, changed)
     audit.record(
         "venue.updated",
         locked,
