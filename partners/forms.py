@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Language, Membership, Offer, Organisation, Postcode, Team
 from partners.services import ORGANISATION_PROFILE_FIELDS, TEAM_SETTING_FIELDS
+from portal.core.forms import VersionedModelForm
 
 
 class WordListField(forms.MultipleChoiceField):
@@ -18,8 +19,7 @@ class WordListField(forms.MultipleChoiceField):
         return " ".join(super().clean(value))
 
 
-class OrganisationProfileForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class OrganisationProfileForm(VersionedModelForm):
     languages = WordListField(label=_("Languages spoken"), choices=Language.choices, required=False)
     offers = WordListField(label=_("What you offer"), choices=Offer.choices, required=False)
     postcode = forms.ModelChoiceField(
@@ -38,9 +38,7 @@ class OrganisationProfileForm(forms.ModelForm):
         }
 
 
-class TeamForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class TeamForm(VersionedModelForm):
     class Meta:
         model = Team
         fields = list(TEAM_SETTING_FIELDS)

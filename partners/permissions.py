@@ -6,7 +6,7 @@ asks the principal: nothing here reads memberships or grants itself.
 
 from __future__ import annotations
 
-from partners.models import Organisation, Team
+from partners.models import Agreement, Organisation, Team
 from partners.principal import as_principal
 
 
@@ -17,6 +17,25 @@ def can_manage_members(who, organisation: Organisation) -> bool:
 
 def can_manage_agreements(who, organisation: Organisation) -> bool:
     return as_principal(who).manages_agreements_of(organisation.pk)
+
+
+def can_end_agreement(who, agreement: Agreement) -> bool:
+    """Either side may end an agreement (or withdraw its proposal)."""
+    principal = as_principal(who)
+    return any(
+        principal.manages_agreements_of(pk) for pk in (agreement.ocmw_id, agreement.partner_id)
+    )
+
+
+def agreement_organisations_managed_by(who) -> list[Organisation]:
+    """The OCMWs and partners in which the person may propose and end agreements."""
+    principal = as_principal(who)
+    return [
+        organisation
+        for organisation in principal.organisations
+        if (organisation.is_ocmw or organisation.is_partner)
+        and principal.manages_agreements_of(organisation.pk)
+    ]
 
 
 def can_refer_to(who, ocmw: Organisation) -> bool:

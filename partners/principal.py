@@ -407,8 +407,10 @@ def is_member_of_organisation(user_id: int, organisation_id: int) -> bool:
 
 def memberships_of_organisation(organisation_id: int) -> QuerySet[Membership]:
     """An organisation's memberships with their people and teams (the members page)."""
-    return Membership.objects.filter(team__organisation_id=organisation_id).select_related(
-        "user", "team"
+    return (
+        Membership.objects.filter(team__organisation_id=organisation_id)
+        .select_related("user", "team")
+        .order_by("user__full_name", "team__name")
     )
 
 

@@ -27,6 +27,10 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             return self.none()
         return self.all()
 
+    def for_directory(self) -> OrganisationQuerySet:
+        """In the directory's order, with what its rows show."""
+        return self.select_related("postcode").order_by("name", "pk")
+
     def search(self, text: str) -> OrganisationQuerySet:
         text = text.strip()
         if not text:
@@ -89,6 +93,12 @@ class AgreementQuerySet(models.QuerySet):
         from partners.models import Organisation
 
         return self.involving(Organisation.objects.for_member(user).values("pk"))
+
+    def for_list(self) -> AgreementQuerySet:
+        """Running ones first, newest proposal first, with what the list shows."""
+        return self.select_related("ocmw", "partner", "proposed_by").order_by(
+            "ended_at", "-proposed_at"
+        )
 
     def involving(self, organisation_ids) -> AgreementQuerySet:
         return self.filter(

@@ -24,11 +24,15 @@ from partners.forms import (
     TeamForm,
 )
 from partners.models import Agreement, Organisation
-from partners.permissions import can_manage_agreements, can_manage_members
+from partners.permissions import (
+    agreement_organisations_managed_by,
+    can_end_agreement,
+    can_manage_members,
+)
 from partners.principal import memberships_of_organisation, teams_with_member_count
 from portal.core.models import Invitation
 from portal.core.pagination import page_of
-from portal.core.views import form_refusal, message_refusal
+from portal.core.views import done, form_refusal, message_refusal
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -38,34 +42,20 @@ def members(request, pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     form = InvitationForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
+        base_url = request.build_absolute_uri("/")
         with form_refusal(form):
             invitation = account_services.invite_member(
-                form.cleaned_data["team"],
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                role=form.cleaned_data["role"],
-                base_url=request.build_absolute_uri("/"),
+                actor=request.user, base_url=base_url, **form.cleaned_data
             )
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("members", pk=organisation.pk)
-    memberships = memberships_of_organisation(organisation.pk).order_by(
-        "user__full_name", "team__name"
-    )
-    invitations = (
-        Invitation.objects.pending()
-        .filter(team__organisation=organisation)
-        .select_related("team", "invited_by")
-    )
+            message = _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            return done(request, message, "members", pk=organisation.pk)
     return render(
         request,
         "partners/members.html",
         {
             "organisation": organisation,
-            "memberships": memberships,
-            "invitations": invitations,
+            "memberships": memberships_of_organisation(organisation.pk),
+            "invitations": Invitation.objects.pending().of_organisation(organisation.pk),
             "form": form,
             "invitation_days": settings.PORTAL_INVITATION_DAYS,
         },
@@ -79,17 +69,10 @@ def remove_member(request, pk: int, membership_pk: int):
     if request.method == "POST":
         with message_refusal(request):
             services.remove_membership(membership, actor=request.user)
-            messages.success(
-                request,
-                _("%(name)s is no longer a member of %(team)s.")
-                % {"name": membership.user, "team": membership.team.name},
-            )
+            gone = {"name": membership.user, "team": membership.team.name}
+            messages.success(request, _("%(name)s is no longer a member of %(team)s.") % gone)
         return redirect("members", pk=organisation.pk)
-    return render(
-        request,
-        "partners/remove_member.html",
-        {"organisation": organisation, "membership": membership},
-    )
+    return render(request, "partners/remove_member.html", {"membership": membership})
 
 
 @login_required
@@ -108,12 +91,8 @@ def revoke_invitation(request, pk: int, invitation_pk: int):
 
 @login_required
 def directory(request):
-    filterset = OrganisationFilter(
-        request.GET,
-        queryset=Organisation.objects.visible_to(request.user)
-        .select_related("postcode")
-        .order_by("name", "pk"),
-    )
+    organisations = Organisation.objects.visible_to(request.user).for_directory()
+    filterset = OrganisationFilter(request.GET, queryset=organisations)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = page_of(queryset, request.GET.get("page"), size=DIRECTORY_PAGE_SIZE)
     template = "partners/_directory_results.html" if request.htmx else "partners/directory.html"
@@ -142,21 +121,13 @@ def organisation_profile(request, pk: int) -> dict:
 @login_required
 def organisation_edit(request, pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
-    form = OrganisationProfileForm(
-        request.POST or None, instance=organisation, initial={"version": organisation.version}
-    )
+    form = OrganisationProfileForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
         with form_refusal(form):
-            services.update_organisation(
-                organisation, actor=request.user, version=version, changes=data
-            )
-            messages.success(request, _("The profile was saved."))
-            return redirect("organisation_detail", pk=organisation.pk)
-    return render(
-        request, "partners/organisation_edit.html", {"organisation": organisation, "form": form}
-    )
+            services.update_organisation(organisation, actor=request.user, **form.edit())
+            return done(request, _("The profile was saved."), "organisation_detail", pk=pk)
+    context = {"organisation": organisation, "form": form}
+    return render(request, "partners/organisation_edit.html", context)
 
 
 @login_required
@@ -164,56 +135,37 @@ def teams(request, pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     form = TeamForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         with form_refusal(form):
-            team = services.create_team(organisation, actor=request.user, **data)
-            messages.success(request, _("The team %(name)s was created.") % {"name": team.name})
-            return redirect("teams", pk=organisation.pk)
-    team_list = teams_with_member_count(organisation.pk)
-    return render(
-        request,
-        "partners/teams.html",
-        {"organisation": organisation, "teams": team_list, "form": form},
-    )
+            team = services.create_team(organisation, actor=request.user, **form.changes())
+            message = _("The team %(name)s was created.") % {"name": team.name}
+            return done(request, message, "teams", pk=organisation.pk)
+    teams = teams_with_member_count(organisation.pk)
+    context = {"organisation": organisation, "teams": teams, "form": form}
+    return render(request, "partners/teams.html", context)
 
 
 @login_required
 def team_edit(request, pk: int, team_pk: int):
     organisation = get_managed_organisation_or_404(request.user, pk)
     team = get_managed_team_or_404(request.user, organisation, team_pk)
-    form = TeamForm(request.POST or None, instance=team, initial={"version": team.version})
+    form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
         with form_refusal(form):
-            services.update_team(team, actor=request.user, version=version, changes=data)
-            messages.success(request, _("The team was saved."))
-            return redirect("teams", pk=organisation.pk)
-    return render(
-        request,
-        "partners/team_edit.html",
-        {"organisation": organisation, "team": team, "form": form},
-    )
+            services.update_team(team, actor=request.user, **form.edit())
+            return done(request, _("The team was saved."), "teams", pk=organisation.pk)
+    context = {"organisation": organisation, "team": team, "form": form}
+    return render(request, "partners/team_edit.html", context)
 
 
 @login_required
 def agreements(request):
-    own = [org for org in request.principal.organisations if org.is_ocmw or org.is_partner]
-    agreement_list = (
-        Agreement.objects.visible_to(request.user)
-        .select_related("ocmw", "partner", "proposed_by")
-        .order_by("ended_at", "-proposed_at")
-    )
-    managed = [org for org in own if can_manage_agreements(request.user, org)]
-    return render(
-        request,
-        "partners/agreements.html",
-        {
-            "agreements": agreement_list,
-            "managed": managed,
-            "managed_ids": {org.pk for org in managed},
-        },
-    )
+    managed = agreement_organisations_managed_by(request.principal)
+    context = {
+        "agreements": Agreement.objects.visible_to(request.user).for_list(),
+        "managed": managed,
+        "managed_ids": {org.pk for org in managed},
+    }
+    return render(request, "partners/agreements.html", context)
 
 
 @login_required
@@ -221,19 +173,14 @@ def agreement_propose(request, pk: int):
     proposer = get_agreement_organisation_or_404(request.user, pk)
     form = AgreementProposalForm(request.POST or None, proposer=proposer)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        other = data.pop("other")
+        terms = dict(form.cleaned_data)
+        other = terms.pop("other")
         with form_refusal(form):
-            services.propose_agreement(proposer, other, actor=request.user, **data)
-            messages.success(
-                request,
-                _("Your proposal was sent to %(name)s. It counts once they confirm it.")
-                % {"name": other.name},
-            )
-            return redirect("agreements")
-    return render(
-        request, "partners/agreement_propose.html", {"organisation": proposer, "form": form}
-    )
+            services.propose_agreement(proposer, other, actor=request.user, **terms)
+            message = _("Your proposal was sent to %(name)s. It counts once they confirm it.")
+            return done(request, message % {"name": other.name}, "agreements")
+    context = {"organisation": proposer, "form": form}
+    return render(request, "partners/agreement_propose.html", context)
 
 
 @login_required
@@ -249,16 +196,12 @@ def agreement_confirm(request, agreement_pk: int):
 @login_required
 def agreement_end(request, agreement_pk: int):
     agreement = get_agreement_or_404(request.user, agreement_pk)
-    if not any(
-        can_manage_agreements(request.user, org) for org in (agreement.ocmw, agreement.partner)
-    ):
+    if not can_end_agreement(request.user, agreement):
         raise PermissionDenied
     form = EndAgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with message_refusal(request):
-            services.end_agreement(
-                agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            )
+            services.end_agreement(agreement, actor=request.user, **form.cleaned_data)
             messages.success(request, _("The agreement has ended."))
         return redirect("agreements")
     return render(request, "partners/agreement_end.html", {"agreement": agreement, "form": form})

@@ -77,6 +77,12 @@ class InvitationQuerySet(models.QuerySet):
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
 
+    def of_organisation(self, organisation_id: int) -> InvitationQuerySet:
+        """Invitations to the organisation's teams, with what the members page shows."""
+        return self.filter(team__organisation_id=organisation_id).select_related(
+            "team", "invited_by"
+        )
+
     def by_token(self, token: str) -> InvitationQuerySet:
         return self.filter(token_hash=_hash_token(token))
 

@@ -1,4 +1,4 @@
-"""The one way a view calls a service and shows its refusal.
+"""The one way a view calls a service, shows its refusal and says it is done.
 
 Services raise ``ActionRefused`` with a translated message when the state of
 things forbids an action. A view shows that message where the person looks: on
@@ -11,7 +11,14 @@ sent to (``message_refusal``). Either way the view carries on after the block:
     return redirect("session_detail", pk=session.pk)
 
 The success message is written in the block, so it is said only when the service
-did what was asked, and in the language of the person reading it.
+did what was asked, and in the language of the person reading it. ``done`` says it
+and sends the person on in one step:
+
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            services.update_venue(venue, actor=request.user, **form.edit())
+            return done(request, _("The venue was saved."), "venue_list")
+    return render(request, "training/venue_form.html", {"form": form})
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 
 from portal.core.exceptions import ActionRefused
 
@@ -40,3 +49,9 @@ def form_refusal(form) -> Iterator[None]:
         yield
     except ActionRefused as refusal:
         form.add_error(None, refusal.message)
+
+
+def done(request, message: str, to: str, *args, **kwargs) -> HttpResponseRedirect:
+    """Tell the person ``message`` and send them to ``to`` (anything ``redirect`` takes)."""
+    messages.success(request, message)
+    return redirect(to, *args, **kwargs)
