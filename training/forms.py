@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Language, Organisation, Postcode, Team
+from portal.core.forms import VersionedModelForm
 from training.models import Audience, Evaluation, Registration, Session, Topic, Venue
 from training.permissions import cohost_candidates
 from training.services import MAX_HEADCOUNT, MAX_MATERIAL_BYTES, SESSION_FIELDS
@@ -128,10 +129,13 @@ class SessionForm(forms.Form):
         return {name: self.cleaned_data[name] for name in SESSION_FIELDS}
 
 
-class PracticalDetailsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class PracticalDetailsForm(VersionedModelForm):
     practical_info = SessionForm.base_fields["practical_info"]
     interpretation = SessionForm.base_fields["interpretation"]
+
+    class Meta:
+        model = Session
+        fields = ["practical_info", "interpretation"]
 
 
 class CancelSessionForm(forms.Form):
@@ -281,8 +285,9 @@ class EvaluationForm(forms.Form):
         help_text=_("Do not write names or other personal details."),
     )
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisation_ids, **kwargs):
         super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
         self.fields["organisation"].queryset = organisations
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0].pk
@@ -345,8 +350,7 @@ class DeclineRequestForm(forms.Form):
     )
 
 
-class VenueForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VenueForm(VersionedModelForm):
     postcode = forms.ModelChoiceField(
         label=_("Postcode"),
         queryset=Postcode.objects.all(),

@@ -235,6 +235,12 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self) -> RegistrationQuerySet:
         return self.exclude(status="cancelled")
 
+    def for_attendance(self) -> RegistrationQuerySet:
+        """The confirmed registrations, with the names the attendance form shows."""
+        return self.filter(status=self.model.Status.CONFIRMED).select_related(
+            "organisation", "participant_user"
+        )
+
     def confirmed_places(self) -> int:
         return self.filter(status="confirmed").aggregate(total=Coalesce(models.Sum("places"), 0))[
             "total"
@@ -255,6 +261,12 @@ class SessionRequestQuerySet(models.QuerySet):
             | models.Q(ocmw_id__in=scope.planning_organisation_ids)
         )
 
+    def for_list(self) -> SessionRequestQuerySet:
+        """Newest first, with what the list shows."""
+        return self.select_related("organisation", "ocmw", "venue", "session").order_by(
+            "-created_at", "-pk"
+        )
+
 
 class VenueQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> VenueQuerySet:
@@ -262,6 +274,14 @@ class VenueQuerySet(models.QuerySet):
         if not as_principal(user).is_member:
             return self.none()
         return self.all()
+
+    def of_organisations(self, organisation_ids: Iterable[int]) -> VenueQuerySet:
+        """The venues of these organisations, for the list of one's own venues."""
+        return (
+            self.filter(organisation_id__in=organisation_ids)
+            .select_related("organisation", "postcode")
+            .order_by("organisation__name", "name")
+        )
 
     def usable_for(self, organisation) -> VenueQuerySet:
         """Where an OCMW can hold a session: its own venues, those of its internal

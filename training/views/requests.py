@@ -17,29 +17,21 @@ from training import access, services
 from training.access import int_or_404
 from training.forms import DeclineRequestForm, SessionForm, SessionRequestForm
 from training.models import Session, SessionRequest
-from training.permissions import ocmws_to_ask
+from training.permissions import can_decide_request, can_withdraw_request, ocmws_to_ask
 
 PAGE_SIZE = 20
 
 
 @login_required
 def request_list(request):
-    scope = as_principal(request.user)
-    requests = (
-        SessionRequest.objects.visible_to(request.user, scope)
-        .select_related("organisation", "ocmw", "venue", "session")
-        .order_by("-created_at", "-pk")
-    )
-    page = page_of(requests, request.GET.get("page"), size=PAGE_SIZE)
-    return render(
-        request,
-        "training/request_list.html",
-        {
-            "page": page,
-            "planning_ids": scope.planning_organisation_ids,
-            "is_member": scope.is_member,
-        },
-    )
+    scope = request.principal
+    requests = SessionRequest.objects.visible_to(request.user, scope).for_list()
+    context = {
+        "page": page_of(requests, request.GET.get("page"), size=PAGE_SIZE),
+        "planning_ids": scope.planning_organisation_ids,
+        "is_member": scope.is_member,
+    }
+    return render(request, "training/request_list.html", context)
 
 
 @login_required
@@ -75,22 +67,15 @@ def request_create(request):
 @login_required
 def request_detail(request, pk: int):
     session_request = access.get_request_or_404(request.user, pk)
-    scope = as_principal(request.user)
-    session = (
-        Session.objects.visible_to(request.user, scope)
+    context = {
+        "session_request": session_request,
+        "session": Session.objects.visible_to(request.user)
         .filter(pk=session_request.session_id)
-        .first()
-    )
-    return render(
-        request,
-        "training/request_detail.html",
-        {
-            "session_request": session_request,
-            "session": session,
-            "can_decide": session_request.ocmw_id in scope.planning_organisation_ids,
-            "can_withdraw": session_request.organisation_id in scope.organisation_ids,
-        },
-    )
+        .first(),
+        "can_decide": can_decide_request(request.user, session_request),
+        "can_withdraw": can_withdraw_request(request.user, session_request),
+    }
+    return render(request, "training/request_detail.html", context)
 
 
 @login_required
@@ -133,15 +118,12 @@ def request_decline(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with message_refusal(request):
             services.decline_session_request(
-                session_request, actor=request.user, reason=form.cleaned_data["reason"]
+                session_request, actor=request.user, **form.cleaned_data
             )
             messages.success(request, _("The request was declined; the partner was told."))
-        return redirect("session_request_detail", pk=session_request.pk)
-    return render(
-        request,
-        "training/request_decline.html",
-        {"session_request": session_request, "form": form},
-    )
+        return redirect("session_request_detail", pk=pk)
+    context = {"session_request": session_request, "form": form}
+    return render(request, "training/request_decline.html", context)
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
 from partners.principal import as_principal
-from portal.core.views import form_refusal, message_refusal
+from portal.core.views import done, form_refusal, message_refusal
 from training import access, services
 from training.access import int_or_404
 from training.figures import figures_for
@@ -124,23 +124,12 @@ def session_edit(request, pk: int):
 @login_required
 def session_practical(request, pk: int):
     session = access.get_practical_session_or_404(request.user, pk)
-    form = PracticalDetailsForm(
-        request.POST or None,
-        initial={
-            "version": session.version,
-            "practical_info": session.practical_info,
-            "interpretation": session.interpretation,
-        },
-    )
+    form = PracticalDetailsForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
         with form_refusal(form):
-            services.update_practical_details(
-                session, actor=request.user, version=version, changes=data
-            )
-            messages.success(request, _("The practical information was saved."))
-            return redirect("session_detail", pk=session.pk)
+            services.update_practical_details(session, actor=request.user, **form.edit())
+            message = _("The practical information was saved.")
+            return done(request, message, "session_detail", pk=session.pk)
     return render(request, "training/session_practical.html", {"session": session, "form": form})
 
 
@@ -160,7 +149,7 @@ def session_cancel(request, pk: int):
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with message_refusal(request):
-            services.cancel_session(session, actor=request.user, reason=form.cleaned_data["reason"])
+            services.cancel_session(session, actor=request.user, **form.cleaned_data)
             messages.success(
                 request, _("The session is cancelled. Everyone who registered people was told.")
             )
@@ -175,12 +164,7 @@ def material_add(request, pk: int):
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         with message_refusal(request):
-            services.add_material(
-                session,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-            )
+            services.add_material(session, actor=request.user, **form.cleaned_data)
             messages.success(request, _("The file was added."))
     else:
         for errors in form.errors.values():
@@ -215,15 +199,13 @@ def material_delete(request, pk: int, material_pk: int):
 @login_required
 def session_attendance(request, pk: int):
     session = access.get_attendance_session_or_404(request.user, pk)
-    registrations = session.registrations.filter(
-        status=Registration.Status.CONFIRMED
-    ).select_related("organisation", "participant_user")
+    registrations = session.registrations.for_attendance()
     form = AttendanceForm(request.POST or None, registrations=registrations)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
             services.record_attendance(session, actor=request.user, **form.service_arguments())
-            messages.success(request, _("Attendance was saved. The session is marked as held."))
-            return redirect("session_detail", pk=session.pk)
+            message = _("Attendance was saved. The session is marked as held.")
+            return done(request, message, "session_detail", pk=session.pk)
     return render(request, "training/attendance.html", {"session": session, "form": form})
 
 
@@ -233,13 +215,11 @@ def session_evaluation(request, pk: int):
     organisation_ids = evaluating_organisation_ids(request.user, session)
     if not organisation_ids:
         raise PermissionDenied
-    organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
-    form = EvaluationForm(request.POST or None, organisations=organisations)
+    form = EvaluationForm(request.POST or None, organisation_ids=organisation_ids)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
             services.submit_evaluation(session, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Thank you for the evaluation."))
-            return redirect("session_detail", pk=session.pk)
+            return done(request, _("Thank you for the evaluation."), "session_detail", pk=pk)
     return render(request, "training/evaluation.html", {"session": session, "form": form})
 
 
