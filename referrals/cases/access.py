@@ -27,6 +27,28 @@ def get_case_for_user_or_404(user, pk: int, *, purpose: str = "case"):
     return case
 
 
+def get_agenda_item_for_user_or_404(user, pk: int, *, related: tuple[str, ...] = ()):
+    """An agenda item of a LAC session the person sees; 404 for everyone else."""
+    from referrals.cases.models import AgendaItem
+
+    queryset = AgendaItem.objects.visible_to(user).select_related("session__ocmw", *related)
+    return _first_or_404(queryset, pk)
+
+
+def get_lac_import_for_user_or_404(user, pk: int):
+    """An uploaded LAC list of an OCMW whose arrears the person handles."""
+    from referrals.cases.models import LacImport
+
+    return _first_or_404(LacImport.objects.visible_to(user).select_related("session", "ocmw"), pk)
+
+
+def _first_or_404(queryset, pk: int):
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def get_lac_session_for_user_or_404(user, pk: int):
     from referrals.cases.models import LacSession
 

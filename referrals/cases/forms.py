@@ -7,14 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
 from partners.principal import as_principal, people_in_arrears_teams
+from portal.core.forms import VersionedModelForm
 from referrals.cases.models import AgendaItem, ArrearsRecord, PaymentPlan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ArrearsForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ArrearsForm(VersionedModelForm):
     class Meta:
         model = ArrearsRecord
         fields = [
@@ -64,7 +63,7 @@ class CaseNoteForm(forms.Form):
 
 
 class LacSessionForm(forms.Form):
-    date = forms.DateField(label=_("Date of the session"), widget=DATE)
+    on = forms.DateField(label=_("Date of the session"), widget=DATE)
     escalate_days_before = forms.IntegerField(
         label=_("Tell the coordinator this many days before, if clients are not reached"),
         min_value=0,
@@ -92,6 +91,16 @@ class DecisionForm(forms.Form):
     plan_start = forms.DateField(
         label=_("Payment plan: first instalment on"), required=False, widget=DATE
     )
+
+    def recorded(self) -> dict:
+        """The arguments of ``record_decision``: the decision, its date, motivation and plan."""
+        data = self.cleaned_data
+        return {
+            "decision": data["decision"],
+            "decided_on": data["decided_on"],
+            "motivation": data["motivation"],
+            "plan": self.plan(),
+        }
 
     def plan(self) -> dict | None:
         data = self.cleaned_data

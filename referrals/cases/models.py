@@ -13,7 +13,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.cases.querysets import CaseQuerySet, LacSessionQuerySet
+from referrals.cases.querysets import (
+    AgendaItemQuerySet,
+    CaseQuerySet,
+    LacImportQuerySet,
+    LacSessionQuerySet,
+)
 
 
 class Case(models.Model):
@@ -226,6 +231,8 @@ class AgendaItem(models.Model):
         PaymentPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = AgendaItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = _("agenda item")
@@ -254,6 +261,8 @@ class LacImport(models.Model):
     content = models.TextField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PREVIEW)
     summary = models.JSONField(default=dict, blank=True)
+
+    objects = LacImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]

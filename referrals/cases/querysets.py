@@ -19,8 +19,50 @@ class CaseQuerySet(models.QuerySet):
         ocmws = as_principal(who).arrears_ocmw_ids
         return self.filter(ocmw_id__in=ocmws) if ocmws else self.none()
 
+    def for_list(self) -> CaseQuerySet:
+        """Newest first, with what the case list shows."""
+        return self.select_related("client__postcode", "worker", "ocmw").order_by(
+            "-created_at", "-pk"
+        )
+
+    def filtered(self, *, status: str = "", text: str = "", worker: User | None = None):
+        """The case list's filters: a status, part of the client's name, one worker."""
+        queryset = self
+        if status in self.model.Status.values:
+            queryset = queryset.filter(status=status)
+        if text:
+            queryset = queryset.filter(client__full_name__icontains=text)
+        if worker is not None:
+            queryset = queryset.filter(worker=worker)
+        return queryset
+
 
 class LacSessionQuerySet(models.QuerySet):
     def visible_to(self, who: Principal | User) -> LacSessionQuerySet:
+        ocmws = as_principal(who).arrears_ocmw_ids
+        return self.filter(ocmw_id__in=ocmws) if ocmws else self.none()
+
+    def for_list(self) -> LacSessionQuerySet:
+        """Newest first, with how many files are on each agenda and how many unreached."""
+        unreached = models.Q(agenda__case__reached_at__isnull=True)
+        return (
+            self.select_related("ocmw")
+            .annotate(
+                on_agenda=models.Count("agenda"),
+                unreached=models.Count("agenda", filter=unreached),
+            )
+            .order_by("-date")
+        )
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, who: Principal | User) -> AgendaItemQuerySet:
+        """Agenda items of the sessions the person sees (``LacSessionQuerySet.visible_to``)."""
+        ocmws = as_principal(who).arrears_ocmw_ids
+        return self.filter(session__ocmw_id__in=ocmws) if ocmws else self.none()
+
+
+class LacImportQuerySet(models.QuerySet):
+    def visible_to(self, who: Principal | User) -> LacImportQuerySet:
         ocmws = as_principal(who).arrears_ocmw_ids
         return self.filter(ocmw_id__in=ocmws) if ocmws else self.none()

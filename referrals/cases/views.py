@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,16 +18,19 @@ from partners.models import Organisation
 from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
-from portal.core.views import form_refusal, message_refusal
+from portal.core.views import done, form_refusal, message_refusal
 from referrals.cases import forms as case_forms
 from referrals.cases import lac_import
 from referrals.cases import services as cases
-from referrals.cases.access import get_case_for_user_or_404, get_lac_session_for_user_or_404
+from referrals.cases.access import (
+    get_agenda_item_for_user_or_404,
+    get_case_for_user_or_404,
+    get_lac_import_for_user_or_404,
+    get_lac_session_for_user_or_404,
+)
 from referrals.cases.models import (
-    AgendaItem,
     ArrearsRecord,
     Case,
-    LacImport,
     LacSession,
     PaymentPlan,
 )
@@ -48,22 +50,12 @@ def _own_ocmws(user) -> list[Organisation]:
 @login_required
 def case_list(request):
     _own_ocmws(request.user)
-    queryset = Case.objects.visible_to(request.user).select_related(
-        "client__postcode", "worker", "ocmw"
-    )
-    status = request.GET.get("status", "open")
-    if status in Case.Status.values:
-        queryset = queryset.filter(status=status)
-    if query := request.GET.get("q", "").strip():
-        queryset = queryset.filter(client__full_name__icontains=query)
-    if request.GET.get("mine"):
-        queryset = queryset.filter(worker=request.user)
-    page = page_of(queryset.order_by("-created_at", "-pk"), request.GET.get("page"), size=25)
-    return render(
-        request,
-        "referrals/cases/list.html",
-        {"page": page, "status": status, "q": query, "statuses": Case.Status.choices},
-    )
+    status, query = request.GET.get("status", "open"), request.GET.get("q", "").strip()
+    worker = request.user if request.GET.get("mine") else None
+    cases = Case.objects.visible_to(request.user).filtered(status=status, text=query, worker=worker)
+    page = page_of(cases.for_list(), request.GET.get("page"), size=25)
+    context = {"page": page, "status": status, "q": query, "statuses": Case.Status.choices}
+    return render(request, "referrals/cases/list.html", context)
 
 
 @login_required
@@ -147,18 +139,11 @@ def arrears_edit(request, pk: int):
     if not can_view_arrears(request.user, case):
         raise Http404
     record = ArrearsRecord.objects.filter(case=case).first()
-    form = case_forms.ArrearsForm(
-        request.POST or None,
-        instance=record,
-        initial={"version": record.version if record else None},
-    )
+    form = case_forms.ArrearsForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
         with form_refusal(form):
-            cases.save_arrears(case, actor=request.user, version=version, changes=data)
-            messages.success(request, _("The arrears were saved."))
-            return redirect("arrears_edit", pk=case.pk)
+            cases.save_arrears(case, actor=request.user, **form.edit())
+            return done(request, _("The arrears were saved."), "arrears_edit", pk=case.pk)
     return render(
         request,
         "referrals/cases/arrears.html",
@@ -210,27 +195,15 @@ def lac_sessions(request):
     form = case_forms.LacSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
-            session = cases.plan_lac_session(
-                ocmws[0],
-                actor=request.user,
-                on=form.cleaned_data["date"],
-                escalate_days_before=form.cleaned_data["escalate_days_before"],
-            )
+            session = cases.plan_lac_session(ocmws[0], actor=request.user, **form.cleaned_data)
             return redirect("lac_session_detail", pk=session.pk)
-    sessions = (
-        LacSession.objects.visible_to(request.user)
-        .select_related("ocmw")
-        .annotate(
-            on_agenda=Count("agenda"),
-            unreached=Count("agenda", filter=Q(agenda__case__reached_at__isnull=True)),
-        )
-        .order_by("-date")
-    )
-    page = page_of(sessions, request.GET.get("page"), size=20)
-    countdown = cases.next_session_countdown([o.pk for o in ocmws])
-    return render(
-        request, "referrals/lac/sessions.html", {"page": page, "form": form, "countdown": countdown}
-    )
+    sessions = LacSession.objects.visible_to(request.user).for_list()
+    context = {
+        "page": page_of(sessions, request.GET.get("page"), size=20),
+        "form": form,
+        "countdown": cases.next_session_countdown([o.pk for o in ocmws]),
+    }
+    return render(request, "referrals/lac/sessions.html", context)
 
 
 @login_required
@@ -270,13 +243,8 @@ def lac_session_print(request, pk: int):
 
 @login_required
 def decision_letter(request, item_pk: int):
-    item = get_object_or_404(
-        AgendaItem.objects.select_related(
-            "session__ocmw", "case__client__postcode", "payment_plan", "case__arrears"
-        ),
-        pk=item_pk,
-        session__ocmw_id__in=as_principal(request.user).arrears_ocmw_ids,
-    )
+    related = ("case__client__postcode", "payment_plan", "case__arrears")
+    item = get_agenda_item_for_user_or_404(request.user, item_pk, related=related)
     if not item.decision:
         raise Http404
     return render(request, "referrals/lac/decision_letter.html", {"item": item})
@@ -285,23 +253,12 @@ def decision_letter(request, item_pk: int):
 @login_required
 @require_POST
 def lac_decision(request, item_pk: int):
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("session__ocmw", "case"),
-        pk=item_pk,
-        session__ocmw_id__in=as_principal(request.user).arrears_ocmw_ids,
-    )
+    item = get_agenda_item_for_user_or_404(request.user, item_pk, related=("case",))
     form = case_forms.DecisionForm(request.POST, prefix=f"d{item.pk}")
     with message_refusal(request):
         if not form.is_valid():
             raise ActionRefused(_("Choose a decision and a date."))
-        cases.record_decision(
-            item,
-            actor=request.user,
-            decision=form.cleaned_data["decision"],
-            decided_on=form.cleaned_data["decided_on"],
-            motivation=form.cleaned_data["motivation"],
-            plan=form.plan(),
-        )
+        cases.record_decision(item, actor=request.user, **form.recorded())
         messages.success(request, _("The decision was saved."))
     return redirect("lac_session_detail", pk=item.session_id)
 
@@ -312,9 +269,7 @@ def lac_session_held(request, pk: int):
     session = get_lac_session_for_user_or_404(request.user, pk)
     form = case_forms.SessionHeldForm(request.POST)
     if form.is_valid():
-        cases.mark_session_held(
-            session, actor=request.user, members_present=form.cleaned_data["members_present"]
-        )
+        cases.mark_session_held(session, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The session is marked as held."))
     else:
         messages.error(request, _("Write who was present."))
@@ -344,20 +299,12 @@ def lac_upload(request, pk: int):
     return render(request, "referrals/lac/upload.html", {"session": session, "form": form})
 
 
-def _get_import(user, pk: int) -> LacImport:
-    return get_object_or_404(
-        LacImport.objects.select_related("session", "ocmw"),
-        pk=pk,
-        ocmw_id__in=as_principal(user).arrears_ocmw_ids,
-    )
-
-
 BACKGROUND_ROWS = 2000
 
 
 @login_required
 def lac_import_preview(request, pk: int):
-    lac = _get_import(request.user, pk)
+    lac = get_lac_import_for_user_or_404(request.user, pk)
     if request.method == "POST":
         if not can_change_arrears(request.user, lac.session):
             raise PermissionDenied
@@ -386,7 +333,7 @@ def lac_import_preview(request, pk: int):
 
 @login_required
 def lac_import_progress(request, pk: int):
-    lac = _get_import(request.user, pk)
+    lac = get_lac_import_for_user_or_404(request.user, pk)
     progress = cache.get(lac_import.progress_key(lac.pk)) or {"done": 0, "total": 0}
     template = "referrals/lac/_progress.html" if request.htmx else "referrals/lac/progress.html"
     return render(request, template, {"lac": lac, "progress": progress})

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +104,9 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.initial.setdefault("start", now)
+        self.initial.setdefault("end", now + timedelta(hours=1))
         self.fields["second_worker"].queryset = people_in_arrears_teams(case.ocmw_id).order_by(
             "full_name"
         )

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from referrals.outreach.querysets import HomeVisitQuerySet
+
 
 class ContactAttempt(models.Model):
     class Channel(models.TextChoices):
@@ -252,6 +254,8 @@ class HomeVisit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = HomeVisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["window_start"]
         verbose_name = _("home visit")
@@ -262,3 +266,7 @@ class HomeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.window_start:%Y-%m-%d %H:%M}"
+
+    def is_worker(self, user) -> bool:
+        """The person goes on this visit (as its worker or the second worker)."""
+        return user.pk in (self.worker_id, self.second_worker_id)

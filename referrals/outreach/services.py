@@ -209,10 +209,28 @@ def render_letter(
         if ocmw_postcode is not None
         else ocmw.street,
     }
-    text = template.body
+    text = fill_placeholders(template.body, values)
+    return Letter(template, case, text, appointment, partner_block_for(case, partner))
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Put each value in place of its ``{name}``; unknown placeholders stay as typed."""
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
-    return Letter(template, case, text, appointment, partner_block_for(case, partner))
+    return text
+
+
+def preview_letter_body(body: str, ocmw: Organisation) -> str:
+    """A template body as a letter would read, with a made-up client and appointment."""
+    samples = {
+        "client": "Maria Janssens",
+        "ocmw": ocmw.name,
+        "appointment": _("Tuesday at 10:00"),
+        "address": "Stationsstraat 1, 9300 Aalst",
+        "ocmw_phone": ocmw.phone,
+        "ocmw_address": ocmw.street,
+    }
+    return fill_placeholders(body, samples)
 
 
 @transaction.atomic

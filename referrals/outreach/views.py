@@ -21,7 +21,7 @@ from partners.permissions import can_manage_agreements
 from partners.principal import as_principal
 from portal.core.access_log import log_access
 from portal.core.exceptions import ActionRefused
-from portal.core.views import form_refusal, message_refusal
+from portal.core.views import done, form_refusal, message_refusal
 from referrals.cases.access import get_case_for_user_or_404
 from referrals.outreach import forms as outreach_forms
 from referrals.outreach import services as outreach
@@ -38,8 +38,7 @@ def attempt_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
             outreach.log_attempt(case, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The attempt was saved."))
-            return redirect("case_detail", pk=case.pk)
+            return done(request, _("The attempt was saved."), "case_detail", pk=case.pk)
     return render(request, "referrals/outreach/attempt_new.html", {"case": case, "form": form})
 
 
@@ -69,24 +68,18 @@ def _letter_from_request(request, case):
 def letters(request, pk: int):
     case = get_case_for_user_or_404(request.user, pk)
     form, letter = _letter_from_request(request, case)
-    conflicts = outreach.privacy_conflicts(
-        case,
-        channel="letter",
-        in_envelope=True,
-        with_logo=letter.template.with_logo if letter else None,
-    )
-    return render(
-        request,
-        "referrals/outreach/letters.html",
-        {
-            "case": case,
-            "form": form,
-            "letter": letter,
-            "query": request.GET.urlencode(),
-            "sent_form": outreach_forms.LetterSentForm(),
-            "conflicts": conflicts,
-        },
-    )
+    with_logo = letter.template.with_logo if letter else None
+    context = {
+        "case": case,
+        "form": form,
+        "letter": letter,
+        "query": request.GET.urlencode(),
+        "sent_form": outreach_forms.LetterSentForm(),
+        "conflicts": outreach.privacy_conflicts(
+            case, channel="letter", in_envelope=True, with_logo=with_logo
+        ),
+    }
+    return render(request, "referrals/outreach/letters.html", context)
 
 
 @login_required
@@ -117,15 +110,9 @@ def letter_sent(request, pk: int, template_pk: int):
     case = get_case_for_user_or_404(request.user, pk)
     template = get_object_or_404(LetterTemplate, pk=template_pk, ocmw_id=case.ocmw_id)
     form = outreach_forms.LetterSentForm(request.POST)
-    form.is_valid()
+    form.is_valid()  # two optional ticks: always valid
     with message_refusal(request):
-        outreach.mark_letter_sent(
-            template,
-            case,
-            actor=request.user,
-            in_envelope=form.cleaned_data.get("in_envelope", False),
-            accept_conflicts=form.cleaned_data.get("accept_conflicts", False),
-        )
+        outreach.mark_letter_sent(template, case, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Logged as sent."))
     return redirect("case_detail", pk=case.pk)
 
@@ -146,14 +133,8 @@ def _template_ocmw(user) -> Organisation:
 @login_required
 def letter_templates(request):
     ocmw = _template_ocmw(request.user)
-    return render(
-        request,
-        "referrals/outreach/templates.html",
-        {
-            "ocmw": ocmw,
-            "templates": LetterTemplate.objects.filter(ocmw=ocmw),
-        },
-    )
+    context = {"ocmw": ocmw, "templates": LetterTemplate.objects.filter(ocmw=ocmw)}
+    return render(request, "referrals/outreach/templates.html", context)
 
 
 @login_required
@@ -166,27 +147,14 @@ def letter_template_edit(request, template_pk: int | None = None):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = form.cleaned_data["body"]
-            for key, sample in (
-                ("{client}", "Maria Janssens"),
-                ("{ocmw}", ocmw.name),
-                ("{appointment}", _("Tuesday at 10:00")),
-                ("{address}", "Stationsstraat 1, 9300 Aalst"),
-                ("{ocmw_phone}", ocmw.phone),
-                ("{ocmw_address}", ocmw.street),
-            ):
-                preview = preview.replace(key, sample)
+            preview = outreach.preview_letter_body(form.cleaned_data["body"], ocmw)
         else:
             outreach.save_letter_template(
                 ocmw, actor=request.user, template=template, fields=form.cleaned_data
             )
-            messages.success(request, _("The template was saved."))
-            return redirect("letter_templates")
-    return render(
-        request,
-        "referrals/outreach/template_edit.html",
-        {"form": form, "template": template, "preview": preview, "ocmw": ocmw},
-    )
+            return done(request, _("The template was saved."), "letter_templates")
+    context = {"form": form, "template": template, "preview": preview, "ocmw": ocmw}
+    return render(request, "referrals/outreach/template_edit.html", context)
 
 
 # Home visits ---------------------------------------------------------------------
@@ -195,10 +163,7 @@ def letter_template_edit(request, template_pk: int | None = None):
 @login_required
 def visit_new(request, pk: int):
     case = get_case_for_user_or_404(request.user, pk)
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    form = outreach_forms.VisitForm(
-        request.POST or None, case=case, initial={"start": now, "end": now + timedelta(hours=1)}
-    )
+    form = outreach_forms.VisitForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
             visit = outreach.plan_visit(case, actor=request.user, **form.cleaned_data)
@@ -208,8 +173,9 @@ def visit_new(request, pk: int):
 
 def _visit_for(user, pk: int) -> HomeVisit:
     visit = (
-        HomeVisit.objects.filter(pk=pk, ocmw_id__in=as_principal(user).arrears_ocmw_ids)
+        HomeVisit.objects.visible_to(user)
         .select_related("case__client", "worker", "second_worker")
+        .filter(pk=pk)
         .first()
     )
     if visit is None:
@@ -220,16 +186,12 @@ def _visit_for(user, pk: int) -> HomeVisit:
 @login_required
 def visit_detail(request, pk: int):
     visit = _visit_for(request.user, pk)
-    mine = request.user.pk in (visit.worker_id, visit.second_worker_id)
-    return render(
-        request,
-        "referrals/outreach/visit.html",
-        {
-            "visit": visit,
-            "mine": mine,
-            "checkout_form": outreach_forms.CheckOutForm(),
-        },
-    )
+    context = {
+        "visit": visit,
+        "mine": visit.is_worker(request.user),
+        "checkout_form": outreach_forms.CheckOutForm(),
+    }
+    return render(request, "referrals/outreach/visit.html", context)
 
 
 @login_required
@@ -255,22 +217,11 @@ def visit_action(request, pk: int, action: str):
 @login_required
 def visit_board(request):
     """Who of the team is out where, until when."""
-    ocmws = as_principal(request.user).arrears_ocmw_ids
-    if not ocmws:
+    if not request.principal.arrears_ocmw_ids:
         raise Http404
-    today = timezone.localdate()
-    visits = (
-        HomeVisit.objects.filter(ocmw_id__in=ocmws)
-        .filter(status__in=[HomeVisit.Status.PLANNED, HomeVisit.Status.ON_SITE])
-        .filter(window_start__date__lte=today + timedelta(days=1))
-        .select_related("worker", "second_worker", "case")
-        .order_by("window_end")
-    )
-    return render(
-        request,
-        "referrals/outreach/board.html",
-        {"visits": visits, "now": timezone.now(), "grace": outreach.grace()},
-    )
+    visits = HomeVisit.objects.visible_to(request.principal).on_the_board(timezone.localdate())
+    context = {"visits": visits, "now": timezone.now(), "grace": outreach.grace()}
+    return render(request, "referrals/outreach/board.html", context)
 
 
 # What works ----------------------------------------------------------------------
@@ -292,36 +243,27 @@ def _report(request):
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     ocmw = ocmws[0]
-    return ocmw, form, start, end, what_works.what_works(ocmw, start=start, end=end)
+    report = what_works.what_works(ocmw, start=start, end=end)
+    return {"ocmw": ocmw, "form": form, "start": start, "end": end, "report": report}
 
 
 @login_required
 def what_works_report(request):
-    ocmw, form, start, end, report = _report(request)
-    return render(
-        request,
-        "referrals/outreach/what_works.html",
-        {
-            "ocmw": ocmw,
-            "form": form,
-            "start": start,
-            "end": end,
-            "report": report,
-            "query": request.GET.urlencode(),
-        },
-    )
+    context = {**_report(request), "query": request.GET.urlencode()}
+    return render(request, "referrals/outreach/what_works.html", context)
 
 
 @login_required
 def what_works_csv(request):
-    ocmw, _form, start, end, report = _report(request)
+    report = _report(request)
+    ocmw, start, end = report["ocmw"], report["start"], report["end"]
     log_access(
         request.user, "export", "what_works", ocmw.pk, purpose="what-works CSV", ocmw_id=ocmw.pk
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="what-works-{start}-{end}.csv"'
     writer = csv.writer(response, delimiter=";")
-    writer.writerows(what_works.csv_rows(report))
+    writer.writerows(what_works.csv_rows(report["report"]))
     return response
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from portal.core.exceptions import ActionRefused
 from portal.core.models import Notification
 from referrals.cases import services as cases
-from referrals.cases.models import ArrearsRecord, Case
+from referrals.cases.models import ArrearsRecord, Case, LacSession
 from referrals.referrals import services
 from tests.factories import MembershipFactory
 from tests.referrals.conftest import client_data
@@ -226,3 +226,26 @@ def test_nobody_else_sees_or_opens_the_case_from_a_referral(cast, client, make_r
     assert url not in page
     assert client.post(url).status_code == 404
     assert not Case.objects.exists()
+
+
+def test_coordinator_plans_a_session_through_the_page(cast, client):
+    client.force_login(cast.coordinator)
+    day = timezone.localdate() + timedelta(days=30)
+    response = client.post(
+        reverse("lac_sessions"), {"on": day.isoformat(), "escalate_days_before": 7}
+    )
+    session = LacSession.objects.get(ocmw=cast.ocmw, date=day)
+    assert response.url == reverse("lac_session_detail", args=[session.pk])
+    assert session.escalate_days_before == 7
+
+
+def test_a_second_session_on_the_same_day_is_refused_on_the_form(cast, client):
+    day = timezone.localdate() + timedelta(days=30)
+    cases.plan_lac_session(cast.ocmw, actor=cast.coordinator, on=day)
+    client.force_login(cast.coordinator)
+    response = client.post(
+        reverse("lac_sessions"), {"on": day.isoformat(), "escalate_days_before": 7}
+    )
+    assert response.status_code == 200
+    assert len(response.context["form"].non_field_errors()) == 1
+    assert LacSession.objects.filter(ocmw=cast.ocmw, date=day).count() == 1
