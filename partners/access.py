@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from partners.models import Agreement, Organisation, Team
-from partners.permissions import can_manage_agreements, can_manage_members
+from partners.permissions import can_end_agreement, can_manage_agreements, can_manage_members
 
 
 def get_visible_organisation_or_404(user, pk: int) -> Organisation:
@@ -58,4 +58,12 @@ def get_agreement_or_404(user, pk: int) -> Agreement:
     )
     if agreement is None:
         raise Http404
+    return agreement
+
+
+def get_endable_agreement_or_404(user, pk: int) -> Agreement:
+    """An agreement the person sees (404 otherwise) and may end (403 otherwise)."""
+    agreement = get_agreement_or_404(user, pk)
+    if not can_end_agreement(user, agreement):
+        raise PermissionDenied
     return agreement

@@ -11,6 +11,7 @@ from partners import services
 from partners.access import (
     get_agreement_or_404,
     get_agreement_organisation_or_404,
+    get_endable_agreement_or_404,
     get_managed_organisation_or_404,
     get_managed_team_or_404,
     get_visible_organisation_or_404,
@@ -26,7 +27,6 @@ from partners.forms import (
 from partners.models import Agreement, Organisation
 from partners.permissions import (
     agreement_organisations_managed_by,
-    can_end_agreement,
     can_manage_members,
 )
 from partners.principal import memberships_of_organisation, teams_with_member_count
@@ -139,8 +139,7 @@ def teams(request, pk: int):
             team = services.create_team(organisation, actor=request.user, **form.changes())
             message = _("The team %(name)s was created.") % {"name": team.name}
             return done(request, message, "teams", pk=organisation.pk)
-    teams = teams_with_member_count(organisation.pk)
-    context = {"organisation": organisation, "teams": teams, "form": form}
+    context = {"organisation": organisation, "teams": teams_with_member_count(pk), "form": form}
     return render(request, "partners/teams.html", context)
 
 
@@ -195,9 +194,7 @@ def agreement_confirm(request, agreement_pk: int):
 
 @login_required
 def agreement_end(request, agreement_pk: int):
-    agreement = get_agreement_or_404(request.user, agreement_pk)
-    if not can_end_agreement(request.user, agreement):
-        raise PermissionDenied
+    agreement = get_endable_agreement_or_404(request.user, agreement_pk)
     form = EndAgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with message_refusal(request):

@@ -237,7 +237,9 @@ class RegistrationQuerySet(models.QuerySet):
 
     def for_attendance(self) -> RegistrationQuerySet:
         """The confirmed registrations, with the names the attendance form shows."""
-        return self.filter(status=self.model.Status.CONFIRMED).select_related(
+        from training.models import Registration
+
+        return self.filter(status=Registration.Status.CONFIRMED).select_related(
             "organisation", "participant_user"
         )
 

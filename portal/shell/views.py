@@ -52,7 +52,7 @@ def dashboard(request):
         countdown = next_session_countdown(principal.arrears_ocmw_ids)
     helped = []
     if principal.is_partner_worker:
-        from referrals.outreach.views import partner_contact_help
+        from referrals.outreach.querysets import partner_contact_help
 
         helped = list(partner_contact_help(request.user))
     return render(

@@ -27,8 +27,10 @@ class CaseQuerySet(models.QuerySet):
 
     def filtered(self, *, status: str = "", text: str = "", worker: User | None = None):
         """The case list's filters: a status, part of the client's name, one worker."""
+        from referrals.cases.models import Case
+
         queryset = self
-        if status in self.model.Status.values:
+        if status in Case.Status.values:
             queryset = queryset.filter(status=status)
         if text:
             queryset = queryset.filter(client__full_name__icontains=text)

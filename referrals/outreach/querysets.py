@@ -9,6 +9,20 @@ from django.db import models
 from partners.principal import Principal, as_principal
 
 
+def partner_contact_help(who: Principal | object, limit: int = 10) -> models.QuerySet:
+    """What a partner may know of outreach: that an attempt through their organisation
+    happened, and when; never with whom or how it went."""
+    from partners.models import Organisation
+    from referrals.outreach.models import ContactAttempt
+
+    organisations = Organisation.objects.for_member(who).values("pk")
+    return (
+        ContactAttempt.objects.filter(partner_id__in=organisations, channel="via_partner")
+        .order_by("-moment")
+        .values_list("moment", flat=True)[:limit]
+    )
+
+
 class HomeVisitQuerySet(models.QuerySet):
     def visible_to(self, who: Principal | object) -> HomeVisitQuerySet:
         """The arrears teams of the OCMW that owns the case see its visits."""

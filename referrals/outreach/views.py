@@ -27,7 +27,7 @@ from referrals.outreach import forms as outreach_forms
 from referrals.outreach import services as outreach
 from referrals.outreach import what_works
 from referrals.outreach.letters_pdf import letter_pdf
-from referrals.outreach.models import ContactAttempt, HomeVisit, LetterTemplate
+from referrals.outreach.models import HomeVisit, LetterTemplate
 
 
 @login_required
@@ -265,15 +265,3 @@ def what_works_csv(request):
     writer = csv.writer(response, delimiter=";")
     writer.writerows(what_works.csv_rows(report["report"]))
     return response
-
-
-def partner_contact_help(user, limit: int = 10):
-    """What a partner may know of outreach: that an attempt through them happened, and when."""
-    from partners.models import Organisation as Org
-
-    organisations = Org.objects.for_member(user).values("pk")
-    return (
-        ContactAttempt.objects.filter(partner_id__in=organisations, channel="via_partner")
-        .order_by("-moment")
-        .values_list("moment", flat=True)[:limit]
-    )

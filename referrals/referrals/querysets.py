@@ -61,6 +61,12 @@ class ReferralQuerySet(models.QuerySet):
             "consent__feedback",
         )
 
+    def oldest_waiting_first(self) -> ReferralQuerySet:
+        """The inbox's order: not yet acknowledged first, then by how long they wait."""
+        return self.order_by(
+            models.F("acknowledged_at").asc(nulls_first=True), "submitted_at", "pk"
+        )
+
     def for_inbox(self) -> ReferralQuerySet:
         """The columns the OCMW inbox shows, and no others (see ``for_sent_list``)."""
         return self.select_related(

@@ -1,10 +1,6 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models.functions import Now
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +14,8 @@ from portal.core.views import form_refusal
 from referrals.referrals import forms, services
 from referrals.referrals.access import get_referral_for_user_or_404
 from referrals.referrals.figures import default_period, organisations_for_figures, referral_figures
-from referrals.referrals.models import OPEN_STATUSES, Referral
+from referrals.referrals.filters import InboxFilter, SentFilter
+from referrals.referrals.models import Referral
 from referrals.referrals.permissions import (
     coordinates_receiving_team,
     handles_arrears_of_receiver,
@@ -34,60 +31,28 @@ PAGE_SIZE = 25
 @login_required
 def my_referrals(request):
     """The referrer's list: their teams' referrals, status at a glance."""
-    queryset = Referral.objects.sent_by(request.user).for_sent_list()
-    status = request.GET.get("status", "")
-    if status == "open":
-        queryset = queryset.filter(status__in=OPEN_STATUSES)
-    elif status in Referral.Status.values:
-        queryset = queryset.filter(status=status)
-    if query := request.GET.get("q", "").strip():
-        queryset = queryset.filter(client__full_name__icontains=query)
-    page = page_of(queryset.order_by("-created_at", "-pk"), request.GET.get("page"), size=PAGE_SIZE)
-    return render(
-        request,
-        "referrals/my_referrals.html",
-        {"page": page, "statuses": Referral.Status.choices, "status": status, "q": query},
-    )
-
-
-INBOX_FILTERS = {
-    "waiting": models.Q(status=Referral.Status.SUBMITTED),
-    "open": models.Q(status__in=OPEN_STATUSES),
-    "closed": ~models.Q(status__in=[*OPEN_STATUSES, Referral.Status.DRAFT]),
-    "all": models.Q(),
-}
+    referrals = Referral.objects.sent_by(request.user).for_sent_list()
+    shown = SentFilter(request.GET, queryset=referrals).qs.order_by("-created_at", "-pk")
+    context = {
+        "page": page_of(shown, request.GET.get("page"), size=PAGE_SIZE),
+        "statuses": Referral.Status.choices,
+        "status": request.GET.get("status", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+    return render(request, "referrals/my_referrals.html", context)
 
 
 @login_required
 def inbox(request):
     """The OCMW team inbox: oldest unacknowledged first."""
-    queryset = Referral.objects.inbox_of(request.user).for_inbox()
-    params = request.GET
-    queryset = queryset.filter(INBOX_FILTERS.get(params.get("show"), INBOX_FILTERS["open"]))
-    if (reason := params.get("reason")) in Referral.Reason.values:
-        queryset = queryset.filter(reason=reason)
-    if params.get("urgent"):
-        queryset = queryset.filter(
-            models.Q(supply_limited=True) | models.Q(lac_letter_received=True)
-        )
-    assignee = params.get("assignee")
-    if assignee == "me":
-        queryset = queryset.filter(assigned_to=request.user)
-    elif assignee == "nobody":
-        queryset = queryset.filter(assigned_to__isnull=True)
-    if (days := params.get("older_than", "")).isdigit():
-        queryset = queryset.filter(submitted_at__lt=Now() - timedelta(days=int(days)))
-    if query := params.get("q", "").strip():
-        queryset = queryset.filter(client__full_name__icontains=query)
-    queryset = queryset.order_by(
-        models.F("acknowledged_at").asc(nulls_first=True), "submitted_at", "pk"
-    )
-    page = page_of(queryset, params.get("page"), size=PAGE_SIZE)
-    return render(
-        request,
-        "referrals/inbox.html",
-        {"page": page, "params": params, "reasons": Referral.Reason.choices},
-    )
+    referrals = Referral.objects.inbox_of(request.user).for_inbox()
+    shown = InboxFilter(request.GET, queryset=referrals, request=request).qs.oldest_waiting_first()
+    context = {
+        "page": page_of(shown, request.GET.get("page"), size=PAGE_SIZE),
+        "params": request.GET,
+        "reasons": Referral.Reason.choices,
+    }
+    return render(request, "referrals/inbox.html", context)
 
 
 @login_required
@@ -138,21 +103,21 @@ def referral_detail(request, pk: int):
     if is_receiver(request.user, referral):
         return _receiver_detail(request, referral)
     if is_referrer(request.user, referral):
-        timeline = referral.timeline.filter(visible_to_referrer=True).select_related("actor")
-        return render(
-            request,
-            "referrals/detail_referrer.html",
-            {
-                "referral": referral,
-                "timeline": timeline,
-                "sees_status": referrer_sees_status(referral),
-                "message_form": forms.PostMessageForm(),
-                "version_form": forms.VersionForm(initial={"version": referral.version}),
-                "can_withdraw": services.allowed(referral, "withdraw"),
-                "can_submit": services.allowed(referral, "submit"),
-            },
-        )
+        return _referrer_detail(request, referral)
     raise Http404
+
+
+def _referrer_detail(request, referral):
+    context = {
+        "referral": referral,
+        "timeline": referral.timeline.filter(visible_to_referrer=True).select_related("actor"),
+        "sees_status": referrer_sees_status(referral),
+        "message_form": forms.PostMessageForm(),
+        "version_form": forms.VersionForm(initial={"version": referral.version}),
+        "can_withdraw": services.allowed(referral, "withdraw"),
+        "can_submit": services.allowed(referral, "submit"),
+    }
+    return render(request, "referrals/detail_referrer.html", context)
 
 
 def _receiver_detail(request, referral, bound: dict | None = None):

@@ -1,10 +1,10 @@
 """Views stay short (CONVENTIONS.md): they parse, fetch with the access check, call a
 service and respond.
 
-The aim is a median view function under ten lines. It is 14 today (16 before views
-showed refusals through ``portal.core.views``, 17 before the first shared helper): this
-test holds the line so views do not grow back, and its bound comes down as views are
-shortened. The kernel's ``portal/core/views.py`` holds the helpers views use, no views.
+The rule is a median view function under ten lines. It is 9 (17 before the first
+shared helper, 14 before versioned forms, ``done`` and the lists' querysets and filter
+sets): this test holds the line so views do not grow back. The kernel's
+``portal/core/views.py`` holds the helpers views use, no views.
 """
 
 import ast
@@ -32,7 +32,7 @@ def view_lengths() -> dict[str, int]:
 
 
 AIM = 10
-TODAY = 14
+TODAY = 9
 
 
 def test_the_median_view_does_not_grow():

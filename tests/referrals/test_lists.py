@@ -58,11 +58,46 @@ def test_inbox_filters(cast, client, make_referral):
     assert pks(q="maria") == {water.pk, urgent_energy.pk, calm.pk}
     assert pks(q="niemand") == set()
     assert pks(older_than="5") == set()
-    assert (
-        "Geen doorverwijzingen"
-        in client.get(reverse("referral_inbox"), {"q": "niemand"}).content.decode()
-        or True
+    empty = client.get(reverse("referral_inbox"), {"q": "niemand"}).content.decode()
+    assert "Geen doorverwijzingen gevonden met deze filters." in empty
+
+
+def test_inbox_shows_open_ones_unless_asked(cast, client, make_referral):
+    waiting, acknowledged, refused = make_referral(), make_referral(), make_referral()
+    services.acknowledge_referral(
+        acknowledged, actor=cast.social_worker, version=acknowledged.version
     )
+    services.refuse_referral(
+        refused, actor=cast.social_worker, version=refused.version, reason="already_known"
+    )
+    client.force_login(cast.social_worker)
+
+    def pks(**params):
+        return {r.pk for r in client.get(reverse("referral_inbox"), params).context["page"].items}
+
+    assert pks() == {waiting.pk, acknowledged.pk}
+    assert pks(show="waiting") == {waiting.pk}
+    assert pks(show="closed") == {refused.pk}
+    assert pks(show="all") == {waiting.pk, acknowledged.pk, refused.pk}
+    assert pks(show="nonsense", older_than="-3") == {waiting.pk, acknowledged.pk}
+
+
+def test_my_referrals_filters(cast, client, make_referral):
+    waiting, refused = make_referral(), make_referral()
+    services.refuse_referral(
+        refused, actor=cast.social_worker, version=refused.version, reason="already_known"
+    )
+    client.force_login(cast.partner_worker)
+
+    def pks(**params):
+        return {r.pk for r in client.get(reverse("my_referrals"), params).context["page"].items}
+
+    assert pks() == {waiting.pk, refused.pk}
+    assert pks(status="open") == {waiting.pk}
+    assert pks(status="refused") == {refused.pk}
+    assert pks(status="nonsense") == {waiting.pk, refused.pk}
+    assert pks(q="maria") == {waiting.pk, refused.pk}
+    assert pks(q="niemand") == set()
 
 
 def test_inbox_and_lists_need_login(client):
