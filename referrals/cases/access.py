@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from partners.principal import as_principal
 from portal.core.access_log import log_access
 
 
@@ -25,6 +26,19 @@ def get_case_for_user_or_404(user, pk: int, *, purpose: str = "case"):
         user, "read", "case", pk, purpose=purpose, client_id=case.client_id, ocmw_id=case.ocmw_id
     )
     return case
+
+
+def get_arrears_ocmws_or_404(user) -> list:
+    """The OCMWs whose arrears the person handles, by name; 404 for anyone who handles
+    none, so the arrears pages do not exist for them."""
+    from partners.models import Organisation
+
+    ocmws = list(
+        Organisation.objects.filter(pk__in=as_principal(user).arrears_ocmw_ids).order_by("name")
+    )
+    if not ocmws:
+        raise Http404
+    return ocmws
 
 
 def get_agenda_item_for_user_or_404(user, pk: int, *, related: tuple[str, ...] = ()):

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners.models import Organisation
-from partners.principal import as_principal
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
 from portal.core.views import done, form_refusal, message_refusal
@@ -24,6 +22,7 @@ from referrals.cases import lac_import
 from referrals.cases import services as cases
 from referrals.cases.access import (
     get_agenda_item_for_user_or_404,
+    get_arrears_ocmws_or_404,
     get_case_for_user_or_404,
     get_lac_import_for_user_or_404,
     get_lac_session_for_user_or_404,
@@ -38,18 +37,9 @@ from referrals.cases.permissions import can_change_arrears, can_view_arrears
 from referrals.referrals.forms import ClientForm
 
 
-def _own_ocmws(user) -> list[Organisation]:
-    ocmws = list(
-        Organisation.objects.filter(pk__in=as_principal(user).arrears_ocmw_ids).order_by("name")
-    )
-    if not ocmws:
-        raise Http404
-    return ocmws
-
-
 @login_required
 def case_list(request):
-    _own_ocmws(request.user)
+    get_arrears_ocmws_or_404(request.user)
     status, query = request.GET.get("status", "open"), request.GET.get("q", "").strip()
     worker = request.user if request.GET.get("mine") else None
     cases = Case.objects.visible_to(request.user).filtered(status=status, text=query, worker=worker)
@@ -60,7 +50,7 @@ def case_list(request):
 
 @login_required
 def case_new(request):
-    ocmw = _own_ocmws(request.user)[0]
+    ocmw = get_arrears_ocmws_or_404(request.user)[0]
     form = ClientForm(request.POST or None, prefix="client")
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
@@ -191,7 +181,7 @@ def arrears_action(request, pk: int, action: str):
 
 @login_required
 def lac_sessions(request):
-    ocmws = _own_ocmws(request.user)
+    ocmws = get_arrears_ocmws_or_404(request.user)
     form = case_forms.LacSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
 from partners.permissions import can_manage_agreements
-from partners.principal import as_principal
 from portal.core.access_log import log_access
 from portal.core.exceptions import ActionRefused
 from portal.core.views import done, form_refusal, message_refusal
-from referrals.cases.access import get_case_for_user_or_404
+from referrals.cases.access import get_arrears_ocmws_or_404, get_case_for_user_or_404
 from referrals.outreach import forms as outreach_forms
 from referrals.outreach import services as outreach
 from referrals.outreach import what_works
@@ -118,15 +117,11 @@ def letter_sent(request, pk: int, template_pk: int):
 
 
 def _template_ocmw(user) -> Organisation:
-    ocmws = [
-        o
-        for o in Organisation.objects.filter(pk__in=as_principal(user).arrears_ocmw_ids)
-        if can_manage_agreements(user, o)
-    ]
+    """The OCMW whose letter templates the person keeps: 404 outside arrears teams,
+    403 for an arrears worker who does not coordinate."""
+    ocmws = [o for o in get_arrears_ocmws_or_404(user) if can_manage_agreements(user, o)]
     if not ocmws:
-        if as_principal(user).arrears_ocmw_ids:
-            raise PermissionDenied
-        raise Http404
+        raise PermissionDenied
     return ocmws[0]
 
 
@@ -217,8 +212,7 @@ def visit_action(request, pk: int, action: str):
 @login_required
 def visit_board(request):
     """Who of the team is out where, until when."""
-    if not request.principal.arrears_ocmw_ids:
-        raise Http404
+    get_arrears_ocmws_or_404(request.user)
     visits = HomeVisit.objects.visible_to(request.principal).on_the_board(timezone.localdate())
     context = {"visits": visits, "now": timezone.now(), "grace": outreach.grace()}
     return render(request, "referrals/outreach/board.html", context)
@@ -228,9 +222,7 @@ def visit_board(request):
 
 
 def _report(request):
-    ocmws = list(Organisation.objects.filter(pk__in=as_principal(request.user).arrears_ocmw_ids))
-    if not ocmws:
-        raise Http404
+    ocmws = get_arrears_ocmws_or_404(request.user)
     today = timezone.localdate()
     form = outreach_forms.PeriodForm(
         request.GET or None,
