@@ -1,15 +1,26 @@
-"""Platform administration. Grants follow every change made here, too."""
+"""Platform administration of the network.
 
+Memberships, teams and arrears handling change only through the services in
+``partners.services``, here as on the portal's pages: their rules (nobody adds
+themselves to an arrears team; only a platform admin opens a team to arrears, never
+their own) and their audit entries hold in the admin too. Agreements are proposed
+and confirmed by the organisations themselves, so the admin only shows them.
+"""
+
+from django import forms
 from django.contrib import admin
-from django.db import transaction
 
-from partners.grants import sync_team_grants, sync_user_grants
+from partners import services
 from partners.models import Agreement, Membership, Municipality, Organisation, Postcode, Team
+from portal.core import audit
+from portal.core.admin import ReadOnlyAdmin, ServiceAdmin
+from portal.core.forms import VersionedModelForm
 
 
 class PostcodeInline(admin.TabularInline):
     model = Postcode
     extra = 0
+    can_delete = False
 
 
 @admin.register(Municipality)
@@ -18,6 +29,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name_nl", "name_fr", "nis_code", "postcodes__code"]
     list_filter = ["region"]
     inlines = [PostcodeInline]
+
+    def has_delete_permission(self, request, obj=None):
+        """Municipalities are reference data (``load_municipalities`` ends them with a
+        date); deleting one would take addresses, and the delete page would list them."""
+        return False
 
 
 class TeamInline(admin.TabularInline):
@@ -34,9 +50,15 @@ class TeamInline(admin.TabularInline):
     show_change_link = True
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Onboarding an organisation. Its kind and parent decide which grants its teams
+    get, so they are set when it is created and shown, not changed, afterwards."""
+
     list_display = ["name", "kind", "postcode", "mfa_required"]
     list_filter = ["kind", "mfa_required"]
     search_fields = ["name", "postcode__code", "postcode__name"]
@@ -45,9 +67,32 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["serves"]
     inlines = [TeamInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind", "parent"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "organisation.updated" if change else "organisation.created",
+            obj,
+            actor=request.user,
+            organisation=obj,
+            data={"fields": sorted(form.changed_data), "via": "admin"},
+        )
+
+
+class TeamAdminForm(VersionedModelForm):
+    class Meta:
+        model = Team
+        fields = ["organisation", "name", *services.TEAM_SETTING_FIELDS[1:], "handles_arrears"]
+
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ServiceAdmin):
+    form = TeamAdminForm
     list_display = [
         "name",
         "organisation",
@@ -59,45 +104,58 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["handles_arrears", "receives_referrals", "submits_referrals"]
     search_fields = ["name", "organisation__name"]
     autocomplete_fields = ["organisation"]
-    exclude = ["group"]
 
-    @transaction.atomic
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        if obj.group_id is None:
-            from django.contrib.auth.models import Group
+        data = form.cleaned_data
+        settings = {name: data[name] for name in services.TEAM_SETTING_FIELDS}
+        if change:
+            team = services.update_team(
+                obj, actor=request.user, version=data["version"], changes=settings
+            )
+        else:
+            team = services.create_team(data["organisation"], actor=request.user, **settings)
+        if data["handles_arrears"] != team.handles_arrears:
+            team = services.set_arrears_handling(
+                team, actor=request.user, version=team.version, handles=data["handles_arrears"]
+            )
+        obj.pk, obj.version = team.pk, team.version
 
-            obj.group = Group.objects.create(name=f"team:{obj.organisation_id}:{obj.name}")
-        super().save_model(request, obj, form, change)
-        sync_team_grants([obj])
+
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "team", "role"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceAdmin):
+    """Add or remove a membership; to change a role, remove it and add it again."""
+
+    form = MembershipAdminForm
     list_display = ["user", "team", "role", "created_at"]
     list_filter = ["role", "team__handles_arrears"]
     search_fields = ["user__email", "user__full_name", "team__name", "team__organisation__name"]
     autocomplete_fields = ["user", "team"]
 
-    @transaction.atomic
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        obj.team.group.user_set.add(obj.user)
-        sync_user_grants([obj.user_id])
+        membership = services.add_membership(obj.team, obj.user, actor=request.user, role=obj.role)
+        obj.pk = membership.pk
 
-    @transaction.atomic
     def delete_model(self, request, obj):
-        user, team = obj.user, obj.team
-        super().delete_model(request, obj)
-        team.group.user_set.remove(user)
-        sync_user_grants([user.pk])
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset.select_related("user", "team__group"):
-            self.delete_model(request, membership)
+        services.remove_membership(obj, actor=request.user)
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     list_display = [
         "ocmw",
         "partner",
@@ -111,11 +169,3 @@ class AgreementAdmin(admin.ModelAdmin):
     ]
     list_filter = ["may_refer", "may_cohost"]
     search_fields = ["ocmw__name", "partner__name"]
-    autocomplete_fields = ["ocmw", "partner", "proposed_by", "ocmw_contact", "partner_contact"]
-
-    @transaction.atomic
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        sync_team_grants(
-            Team.objects.filter(organisation=obj.partner).select_related("organisation")
-        )

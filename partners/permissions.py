@@ -15,6 +15,18 @@ def can_manage_members(who, organisation: Organisation) -> bool:
     return as_principal(who).manages_members_of(organisation.pk)
 
 
+def can_administer_members(who, organisation: Organisation) -> bool:
+    """Who may add and remove members and teams: the organisation's admins, and the
+    platform admins (through the Django admin, which calls the same services)."""
+    principal = as_principal(who)
+    return principal.is_platform_admin or principal.manages_members_of(organisation.pk)
+
+
+def can_set_arrears_handling(who) -> bool:
+    """Only a platform admin opens or closes a team's access to arrears."""
+    return as_principal(who).is_platform_admin
+
+
 def can_manage_agreements(who, organisation: Organisation) -> bool:
     return as_principal(who).manages_agreements_of(organisation.pk)
 

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from partners.grants import sync_team_grants, sync_user_grants
 from partners.models import Agreement, Membership, Organisation, Team
-from partners.permissions import can_manage_agreements, can_manage_members
+from partners.permissions import (
+    can_administer_members,
+    can_manage_agreements,
+    can_manage_members,
+    can_set_arrears_handling,
+)
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.versions import changes_to, lock_version, save_changes, save_new_version
@@ -36,7 +41,7 @@ def create_team(
     capacity_per_worker: int = 25,
 ) -> Team:
     """Create a team (and its group). Arrears handling is set only by a platform admin."""
-    if not can_manage_members(actor, organisation):
+    if not can_administer_members(actor, organisation):
         raise PermissionDenied
     if Team.objects.filter(organisation=organisation, name__iexact=name).exists():
         raise ActionRefused(_("This organisation already has a team with that name."))
@@ -73,7 +78,7 @@ def _add_membership(team: Team, user, role: str) -> Membership:
 @transaction.atomic
 def add_membership(team: Team, user, *, actor, role: str = Membership.Role.MEMBER) -> Membership:
     """Put ``user`` in ``team``. An admin can never add themselves to an arrears team."""
-    if not can_manage_members(actor, team.organisation):
+    if not can_administer_members(actor, team.organisation):
         raise PermissionDenied
     if team.handles_arrears and user.pk == actor.pk:
         raise ActionRefused(
@@ -104,7 +109,7 @@ def admit_invited_member(team: Team, user, *, role: str) -> Membership:
 def remove_membership(membership: Membership, *, actor) -> None:
     """Take a person out of a team; their grants through that team go with it."""
     team = membership.team
-    if not can_manage_members(actor, team.organisation):
+    if not can_administer_members(actor, team.organisation):
         raise PermissionDenied
     if membership.role == Membership.Role.ADMIN and membership.user_id == actor.pk:
         others = Membership.objects.filter(
@@ -178,7 +183,7 @@ TEAM_SETTING_FIELDS = (
 def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
     """Change a team's name and flags. Arrears handling is not among them: only a
     platform admin sets it, so no organisation admin can open arrears to a team."""
-    if not can_manage_members(actor, team.organisation):
+    if not can_administer_members(actor, team.organisation):
         raise PermissionDenied
     locked = lock_version(team, version, related=["organisation"])
     if "handles_arrears" in changes:
@@ -201,6 +206,34 @@ def update_team(team: Team, *, actor, version: int, changes: dict) -> Team:
         actor=actor,
         organisation=locked.organisation,
         data={"fields": sorted(changed)},
+    )
+    return locked
+
+
+@transaction.atomic
+def set_arrears_handling(team: Team, *, actor, version: int, handles: bool) -> Team:
+    """Open (or close) a team's access to its OCMW's arrears. Only a platform admin
+    does this, never for a team they belong to; the audit keeps the old and new value."""
+    if not can_set_arrears_handling(actor):
+        raise PermissionDenied
+    locked = lock_version(team, version, related=["organisation"])
+    if handles and not locked.organisation.is_ocmw:
+        raise ActionRefused(_("Only a team of an OCMW can handle arrears."))
+    if handles and locked.memberships.filter(user_id=actor.pk).exists():
+        raise ActionRefused(
+            _("You cannot give your own team access to arrears. Ask another platform admin.")
+        )
+    if locked.handles_arrears == handles:
+        return locked
+    save_changes(locked, {"handles_arrears": handles})
+    sync_team_grants([locked])
+    sync_user_grants(locked.memberships.values_list("user_id", flat=True))
+    audit.record(
+        "team.arrears_handling",
+        locked,
+        actor=actor,
+        organisation=locked.organisation,
+        data={"from": not handles, "to": handles},
     )
     return locked
 

@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import audit
+from portal.core.admin import ReadOnlyAdmin
 from portal.core.models import (
     ApiToken,
     AuditEntry,
@@ -28,6 +32,29 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Only groups of the platform itself (such as its admins' group) are offered: a
+        team's group follows its memberships, which change through the services only."""
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(team__isnull=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        team_groups = list(form.instance.groups.filter(team__isnull=False)) if change else []
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*team_groups)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        access = sorted({"is_active", "is_staff"} & set(form.changed_data))
+        if access:
+            audit.record(
+                "user.access_changed",
+                obj,
+                actor=request.user,
+                data={name: getattr(obj, name) for name in access} | {"via": "admin"},
+            )
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
@@ -45,19 +72,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For looking only: changes go through the portal's pages and services."""
 
     def has_add_permission(self, request):
         return False
@@ -90,3 +104,15 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "event", "endpoint", "attempts", "last_status_code"]
     list_filter = ["event"]
     exclude = ["payload"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Groups of the platform itself. A team's group is not listed: it follows the
+    team's memberships (``partners.services``) and is never edited here."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(team__isnull=True)

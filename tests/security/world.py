@@ -21,6 +21,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from unittest import mock
 
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
@@ -234,6 +235,10 @@ def _build() -> SimpleNamespace:
         user=UserFactory(email="privacy@example.org"),
     ).user
     sync_user_grants([w.privacy_officer.pk])
+    # The demo's platform admins hold the model permissions of the portal's own apps.
+    w.platform_admin.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["portal", "partners", "training"])
+    )
     now = timezone.now()
     today = timezone.localdate()
     farys = Organisation.objects.get(name="Farys", kind=Organisation.Kind.WATER_COMPANY)
