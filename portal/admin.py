@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from portal.core import audit
+from portal.core import audit, tokens
 from portal.core.admin import ReadOnlyAdmin
 from portal.core.models import (
     ApiToken,
@@ -47,6 +47,8 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         access = sorted({"is_active", "is_staff"} & set(form.changed_data))
+        if "is_active" in access and not obj.is_active:
+            tokens.revoke_all(obj, reason="account deactivated", actor=request.user)
         if access:
             audit.record(
                 "user.access_changed",

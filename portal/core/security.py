@@ -6,7 +6,9 @@ Each is a small middleware with its own setting (see README, Configuration).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +26,25 @@ def has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _nobody(user) -> bool:
+    return False
+
+
+_two_step_rule: Callable[[Any], bool] = _nobody
+
+
+def require_two_step_when(rule: Callable[[Any], bool]) -> None:
+    """Who must use two-step login is the network's rule (the principal's ``needs_mfa``);
+    the partners app hands it to the kernel at start-up, as the kernel may not import it."""
+    global _two_step_rule
+    _two_step_rule = rule
+
+
+def needs_two_step(user) -> bool:
+    """Whether ``user`` may work only with a confirmed authenticator (browser and API)."""
+    return settings.PORTAL_ENFORCE_MFA and _two_step_rule(user)
 
 
 class MfaEnforcementMiddleware:

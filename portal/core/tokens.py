@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import ApiToken, User
+from portal.core.security import has_totp, needs_two_step
 
 logger = logging.getLogger("portal.core.api")
 
@@ -36,6 +37,10 @@ class TokenRefused(Exception):
 
 
 INVALID = gettext_lazy("This API token is not valid. Check that you copied all of it.")
+TWO_STEP = gettext_lazy(
+    "Your work needs two-step login: set up an authenticator app in the portal, "
+    "then make a new API token."
+)
 
 
 @transaction.atomic
@@ -50,6 +55,8 @@ def create_token(
         raise ActionRefused(_("The end date must be in the future."))
     if expires_at > now + timedelta(days=MAX_DAYS + 1):
         raise ActionRefused(_("A token can be valid for one year at most."))
+    if needs_two_step(actor) and not has_totp(actor):
+        raise ActionRefused(TWO_STEP)
     if ApiToken.objects.active().filter(user=actor).count() >= MAX_ACTIVE_PER_PERSON:
         raise ActionRefused(
             _("You have %(count)s active tokens. Revoke one you no longer use first.")
@@ -73,6 +80,29 @@ def create_token(
     return token, secret
 
 
+@transaction.atomic
+def revoke_all(user: User, *, reason: str, actor: User | None = None) -> int:
+    """Stop every active token of ``user`` at once (their authenticator was removed,
+    or their account deactivated); one audit entry says how many and why."""
+    active = list(ApiToken.objects.active().filter(user=user).select_for_update())
+    if not active:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in active]).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+    audit.record(
+        "api_token.revoked_all", user, actor=actor, data={"reason": reason, "count": len(active)}
+    )
+    return len(active)
+
+
+def revoke_when_authenticator_removed(sender, instance, **kwargs) -> None:
+    """Signal receiver: a person whose authenticator app goes loses their tokens too,
+    so a token never outlives the two-step login it was made under."""
+    if instance.type == instance.Type.TOTP:
+        revoke_all(instance.user, reason="authenticator removed")
+
+
 def authenticate(secret: str) -> ApiToken:
     """The token behind ``secret``, or TokenRefused. Notes when it was last used."""
     token = ApiToken.objects.by_secret(secret).select_related("user").first()
@@ -85,6 +115,9 @@ def authenticate(secret: str) -> ApiToken:
         raise TokenRefused(_("This API token has expired. Make a new one in your profile."))
     if not token.user.is_active:
         raise TokenRefused(INVALID)
+    if needs_two_step(token.user) and not has_totp(token.user):
+        logger.warning("api token refused: owner %s has no two-step login", token.user_id)
+        raise TokenRefused(TWO_STEP)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
