@@ -7,7 +7,9 @@ Windows-1252, decimal comma, dates as dd/mm/yyyy. Columns:
 ``watermaatschappij`` (required; one of the known water companies),
 ``klantnummer`` (required), ``naam`` (required), ``straat`` (required),
 ``postcode`` (required, four digits), ``gemeente`` (place; picks among the
-places of a postcode), ``bedrag`` (required, e.g. ``1.234,56``),
+places of a postcode), ``bedrag`` (required: ``1.234,56``, ``1 234,56``, ``412,35`` or
+``412.35``, with or without ``€``; ``1.234`` or ``1,234`` is refused as ambiguous, and so
+is a negative amount, one with more than two decimals or one above ``MAX_AMOUNT``),
 ``sociaal_tarief`` (ja/nee), ``begrenzer_sinds`` (date), ``gsm``,
 ``verantwoordingsnota``.
 
@@ -25,14 +27,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.numberformat import format as number_format
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation, Postcode
@@ -99,16 +103,64 @@ def decode(raw: bytes) -> str:
     )
 
 
+# Amounts as a Belgian list writes them: thousands grouped by a point or a space, a comma
+# before the cents (1.234,56; 1 234,56; 412,35); or plain, with a point before the cents and
+# no grouping (412.35). A space (Excel's may be a non-breaking one) never marks the cents.
+_BELGIAN = re.compile(r"(\d+|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+)(?:,(\d+))?")
+_PLAIN = re.compile(r"(\d+|[1-9]\d{0,2}(?: \d{3})+)(?:\.(\d+))?")
+# One point or comma with three digits after it: thousands (1.234) or decimals (1,234)?
+_TWO_WAYS = re.compile(r"([1-9]\d{0,2})[.,](\d{3})")
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+
+_AMOUNT_FIELD = ArrearsRecord._meta.get_field("amount_outstanding")
+PLACES = _AMOUNT_FIELD.decimal_places
+CENT = Decimal(1).scaleb(-PLACES)
+# No household owes the water company this much; a larger figure is a slip in the export
+# (cents without their comma, a column shifted). Well below what the record can hold
+# (99.999.999,99), so nothing the preview accepts can overflow it when confirmed.
+MAX_AMOUNT = min(
+    Decimal("100000.00"),
+    Decimal(10) ** (_AMOUNT_FIELD.max_digits - PLACES) - CENT,
+).quantize(CENT)
+
+
+def _belgian(amount: Decimal) -> str:
+    return number_format(
+        amount, ",", decimal_pos=PLACES, grouping=3, thousand_sep=".", force_grouping=True
+    )
+
+
 def _amount(value: str) -> Decimal:
-    cleaned = value.strip().replace("€", "").replace(" ", "").replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
+    """The amount a row owes, or a ValueError saying what to write instead."""
+    cleaned = value.translate(_SPACES).strip().removeprefix("€").removesuffix("€").strip()
+    negative = cleaned.startswith(("-", "\u2212"))
+    cleaned = cleaned.lstrip("-\u2212").strip().removeprefix("€").strip()
+    two_ways = _TWO_WAYS.fullmatch(cleaned)
+    if two_ways:
+        thousands = Decimal("".join(two_ways.groups()))
+        message = _(
+            "the amount “%(v)s” is ambiguous (thousands or cents?): write %(thousands)s if it"
+            " means thousands; cents come after a comma, at most two, like 412,35"
+        )
+        raise ValueError(message % {"v": value, "thousands": _belgian(thousands)})
+    found = _BELGIAN.fullmatch(cleaned) or _PLAIN.fullmatch(cleaned)
+    if found is None:
         message = _("the amount “%(v)s” is not a number like 1.234,56") % {"v": value}
-        raise ValueError(message) from None
-    if amount < 0 or amount.as_tuple().exponent < -2:
-        raise ValueError(_("the amount “%(v)s” is not a valid amount") % {"v": value})
-    return amount
+        raise ValueError(message)
+    if negative:
+        message = _("the amount “%(v)s” is negative: arrears cannot be below 0,00")
+        raise ValueError(message % {"v": value})
+    whole, cents = found[1].replace(".", "").replace(" ", ""), found[2] or ""
+    if len(cents) > PLACES:
+        message = _(
+            "the amount “%(v)s” has more than two decimals: round it to the cent, like 412,35"
+        )
+        raise ValueError(message % {"v": value})
+    amount = Decimal(f"{whole}.{cents or 0}")
+    if amount > MAX_AMOUNT:
+        message = _("the amount “%(v)s” is more than %(max)s: check it with the water company")
+        raise ValueError(message % {"v": value, "max": _belgian(MAX_AMOUNT)})
+    return amount.quantize(CENT)  # 87,1 as the record holds it: 87.10
 
 
 def _date(value: str) -> date | None:
