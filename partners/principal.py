@@ -242,12 +242,13 @@ class Principal:
 
     @property
     def needs_mfa(self) -> bool:
-        """Members of arrears teams, organisation admins, members of an organisation that
-        asks for it, and platform admins must use two-step login."""
+        """Members of arrears teams, organisation admins, privacy officers (they export
+        arrears), members of an organisation that asks for it, and platform admins must
+        use two-step login."""
         return self.is_platform_admin or self._any(
             lambda m: (
                 m.team.handles_arrears
-                or m.role == Membership.Role.ADMIN
+                or m.role in (Membership.Role.ADMIN, Membership.Role.PRIVACY)
                 or m.team.organisation.mfa_required
             )
         )

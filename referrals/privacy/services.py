@@ -3,12 +3,15 @@ every time someone looked at it. For the OCMW's privacy officer only."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from partners.models import Organisation
 from partners.principal import as_principal
+from portal.core import audit
+from portal.core.access_log import log_access
 from portal.core.models import AccessLog
 from referrals.cases.models import ArrearsRecord, Case
 from referrals.outreach.models import ContactAttempt, HomeVisit
@@ -37,6 +40,35 @@ def _plain(obj, exclude=()) -> dict:
         )
         for key, value in data.items()
     }
+
+
+def export_for_request(client: Client, *, actor, reference: str, purpose: str) -> dict:
+    """The right-of-access export of one client, for the privacy officer of an OCMW that
+    holds data on them, answering one recorded request (audit entry and access log).
+
+    This export is the one place a privacy officer sees arrears (DESIGN.md, rule 1), and
+    only those of their own OCMW's files; the page asks two-step login first."""
+    ocmws = privacy_ocmws(actor)
+    ocmw_ids = [o.pk for o in ocmws if clients_of([o.pk]).filter(pk=client.pk).exists()]
+    if not ocmw_ids:
+        raise PermissionDenied
+    audit.record(
+        "privacy.right_of_access",
+        client,
+        actor=actor,
+        organisation=next(o for o in ocmws if o.pk == ocmw_ids[0]),
+        data={"reference": reference, "purpose": purpose},
+    )
+    log_access(
+        actor,
+        "export",
+        "client",
+        client.pk,
+        purpose=f"right of access {reference}",
+        client_id=client.pk,
+        ocmw_id=ocmw_ids[0],
+    )
+    return right_of_access(client, ocmw_ids)
 
 
 def right_of_access(client: Client, ocmw_ids: list[int]) -> dict:

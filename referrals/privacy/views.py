@@ -1,12 +1,11 @@
-import json
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from portal.core.access_log import log_access
 from portal.core.pagination import page_of
-from referrals.privacy.services import clients_of, privacy_ocmws, right_of_access
+from referrals.privacy.forms import AccessRequestForm
+from referrals.privacy.services import clients_of, export_for_request, privacy_ocmws
 
 
 def _ocmw_ids(user) -> list[int]:
@@ -29,23 +28,15 @@ def privacy_clients(request):
 
 @login_required
 def privacy_export(request, pk: int):
-    ocmw_ids = _ocmw_ids(request.user)
-    client = clients_of(ocmw_ids).filter(pk=pk).first()
+    """A form first (the request it answers), then the JSON file."""
+    client = clients_of(_ocmw_ids(request.user)).filter(pk=pk).first()
     if client is None:
         log_access(request.user, "refused", "client", pk, purpose="right-of-access export")
         raise Http404
-    data = right_of_access(client, ocmw_ids)
-    log_access(
-        request.user,
-        "export",
-        "client",
-        pk,
-        purpose="right-of-access export",
-        client_id=client.pk,
-        ocmw_id=ocmw_ids[0],
-    )
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="inzage-client-{client.pk}.json"'
-    return response
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = export_for_request(client, actor=request.user, **form.cleaned_data)
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="inzage-client-{pk}.json"'
+        return response
+    return render(request, "referrals/privacy/export.html", {"client": client, "form": form})

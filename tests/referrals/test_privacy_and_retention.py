@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.core.models import AccessLog
+from portal.core.models import AccessLog, AuditEntry
 from referrals.cases import services as cases
 from referrals.cases.models import Case, CaseNote
 from referrals.outreach import services as outreach
@@ -14,9 +14,10 @@ from referrals.outreach.models import ContactAttempt
 from referrals.privacy import retention
 from referrals.referrals import services
 from referrals.referrals.models import Client, Referral, RetentionPolicy
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+REQUEST = {"reference": "brief 2 december 2026", "purpose": "Inzage gevraagd door de cliënt"}
 
 
 @pytest.fixture
@@ -47,13 +48,55 @@ def test_right_of_access_export_holds_everything_and_every_access(
     client.force_login(privacy_officer)
     search = client.get(reverse("privacy_clients"), {"q": "maria"}).content.decode()
     assert "Maria Janssens" in search
-    response = client.get(reverse("privacy_export", args=[closed_case.client_id]))
+    url = reverse("privacy_export", args=[closed_case.client_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, REQUEST)
     data = json.loads(response.content)
     assert data["client"]["full_name"] == "Maria Janssens"
     assert data["referrals"][0]["consent"]["given_by"] == "Maria Janssens"
     assert data["cases"][0]["notes"][0]["text"] == "Gevoelige nota"
     assert any(a["purpose"] == "case" and a["action"] == "read" for a in data["accesses"])
-    assert AccessLog.objects.filter(action="export", user=privacy_officer).exists()
+    log = AccessLog.objects.get(action="export", user=privacy_officer)
+    assert log.purpose == "right of access brief 2 december 2026"
+    entry = AuditEntry.objects.get(action="privacy.right_of_access")
+    assert entry.data == REQUEST
+    assert entry.actor == privacy_officer
+
+
+def test_the_export_holds_the_arrears_of_the_ocmws_own_file(
+    cast, client, closed_case, privacy_officer
+):
+    cases.save_arrears(
+        closed_case,
+        actor=cast.social_worker,
+        version=None,
+        changes={
+            "water_company": OrganisationFactory(kind="water_company"),
+            "customer_number": "FA-77",
+            "amount_outstanding": 412,
+        },
+    )
+    client.force_login(privacy_officer)
+    response = client.post(reverse("privacy_export", args=[closed_case.client_id]), REQUEST)
+    assert json.loads(response.content)["cases"][0]["arrears"]["customer_number"] == "FA-77"
+
+
+def test_an_export_without_a_request_reference_is_not_made(client, closed_case, privacy_officer):
+    client.force_login(privacy_officer)
+    response = client.post(reverse("privacy_export", args=[closed_case.client_id]), {})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert not AccessLog.objects.filter(action="export").exists()
+
+
+def test_the_privacy_officer_must_use_two_step_login(
+    settings, client, closed_case, privacy_officer
+):
+    settings.PORTAL_ENFORCE_MFA = True
+    client.force_login(privacy_officer)
+    response = client.get(reverse("privacy_export", args=[closed_case.client_id]))
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
 
 
 @pytest.mark.parametrize(
