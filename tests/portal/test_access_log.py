@@ -3,6 +3,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from portal.core.models import AccessLog
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,4 +63,23 @@ def test_raw_sql_delete_is_refused_on_postgresql(cast):
     )
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM portal_accesslog")
+    assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("statement", ["TRUNCATE portal_accesslog", "TRUNCATE portal_user CASCADE"])
+def test_truncate_is_refused_on_postgresql(statement):
+    """With a committed row (a TRUNCATE inside the test's own transaction would fail on
+    its pending foreign-key checks instead). The flush after this test empties the
+    table through the maintenance setting (tests/conftest.py)."""
+    AccessLog.objects.create(
+        user=UserFactory(), action="read", object_type="x", object_id="1", purpose="test"
+    )
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AccessLog.objects.count() == 1
