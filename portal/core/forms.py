@@ -6,13 +6,16 @@ from typing import Any
 
 from django import forms
 
+from portal.core.versions import CONFLICT
+
 
 class VersionedModelForm(forms.ModelForm):
     """A model form that edits a stored object carries the version it was read at
     (DESIGN.md, rule 4), so the service can refuse a change made on an older one.
 
-    The hidden ``version`` is filled from the instance and required when the form
-    edits; a form that creates has none. ``edit()`` gives the service its arguments.
+    The hidden ``version`` is filled from the instance when the form edits; a form
+    that edits without one is a conflict, said above the form with what was typed
+    kept. A form that creates has none. ``edit()`` gives the service its arguments.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -20,8 +23,15 @@ class VersionedModelForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is not None and cleaned.get("version") is None:
+            # The form was read before the object existed (or lost its version): the
+            # person sees a conflict above the form, with what they typed kept.
+            self.add_error(None, CONFLICT)
+        return cleaned
 
     def changes(self) -> dict[str, Any]:
         """What was filled in, without the version."""

@@ -80,7 +80,13 @@ class ArrearsSerializer(serializers.ModelSerializer):
 
 
 class ArrearsInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The version read with GET (or send If-Match); none to create the record. "
+        "Another value, or none when a record exists, is a conflict.",
+    )
     water_company = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind=Organisation.Kind.WATER_COMPANY)
     )

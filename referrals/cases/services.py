@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation, Team
 from partners.principal import (
@@ -26,7 +25,13 @@ from partners.principal import (
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
-from portal.core.versions import save_new_version
+from portal.core.versions import (
+    CONFLICT,
+    lock_version,
+    refuse_stale,
+    save_changes,
+    save_new_version,
+)
 from referrals.cases.models import (
     AgendaItem,
     ArrearsRecord,
@@ -38,10 +43,6 @@ from referrals.cases.models import (
 )
 from referrals.cases.permissions import can_change_arrears, can_manage_lac, can_view_arrears
 from referrals.referrals.models import Client, Referral
-
-CONFLICT = gettext_lazy(
-    "Someone else changed this in the meantime. Reload the page, then try again."
-)
 
 
 def arrears_team_of(ocmw: Organisation) -> Team:
@@ -125,15 +126,12 @@ def open_walk_in_case(ocmw: Organisation, *, actor: User, client: dict) -> Case:
     return case
 
 
-def _lock_case(case: Case, version: int | None) -> Case:
-    locked = Case.objects.select_for_update().select_related("ocmw").get(pk=case.pk)
-    if version is not None and locked.version != version:
-        raise ActionRefused(CONFLICT)
-    return locked
+def _lock_case(case: Case, version: int) -> Case:
+    return lock_version(case, version, related=["ocmw"])
 
 
 @transaction.atomic
-def mark_reached(case: Case, *, actor: User, version: int | None = None) -> Case:
+def mark_reached(case: Case, *, actor: User, version: int) -> Case:
     if not can_change_arrears(actor, case):
         raise PermissionDenied
     case = _lock_case(case, version)
@@ -195,7 +193,9 @@ ARREARS_FIELDS = (
 
 @transaction.atomic
 def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict) -> ArrearsRecord:
-    """Create or update the case's arrears record (version None creates)."""
+    """Create the case's arrears record (``version`` None: the form was empty) or change
+    it (``version`` as read). Either way a change made on what is no longer there is a
+    conflict: two workers who both open the empty form cannot both create it."""
     if not can_change_arrears(actor, case):
         raise PermissionDenied
     record = ArrearsRecord.objects.select_for_update().filter(case=case).first()
@@ -207,13 +207,14 @@ def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict)
     if duplicate.exists():
         raise ActionRefused(_("This customer number already belongs to another case."))
     if record is None:
+        if version is not None:
+            raise ActionRefused(CONFLICT)
         record = ArrearsRecord.objects.create(case=case, **fields)
     else:
-        if version is not None and record.version != version:
-            raise ActionRefused(CONFLICT)
-        for name, value in fields.items():
-            setattr(record, name, value)
-        save_new_version(record, [*fields, "updated_at"])
+        if version is None:
+            raise ActionRefused(CONFLICT)  # created by someone else since the form was read
+        refuse_stale(record.version, version)
+        save_changes(record, fields, also=["updated_at"])
     audit.record(
         "arrears.saved", case, actor=actor, organisation=case.ocmw, data={"fields": sorted(fields)}
     )

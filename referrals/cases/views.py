@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.exceptions import ActionRefused
 from portal.core.pagination import page_of
+from portal.core.versions import CONFLICT
 from portal.core.views import done, form_refusal, message_refusal
 from referrals.cases import forms as case_forms
 from referrals.cases import lac_import
@@ -95,15 +96,23 @@ def case_workers(request, pk: int):
     return render(request, "referrals/cases/_assign_workers.html", {"assign": assign})
 
 
+def _version(request) -> int:
+    """The version the page showed; a form without one is a conflict, never a pass."""
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        raise ActionRefused(CONFLICT)
+    return int(version)
+
+
 @login_required
 @require_POST
 def case_action(request, pk: int, action: str):
     case = get_case_for_user_or_404(request.user, pk)
     with message_refusal(request):
         if action == "reached":
-            cases.mark_reached(case, actor=request.user)
+            cases.mark_reached(case, actor=request.user, version=_version(request))
         elif action == "close":
-            cases.close_case(case, actor=request.user, version=int(request.POST.get("version", 0)))
+            cases.close_case(case, actor=request.user, version=_version(request))
         elif action == "note":
             form = case_forms.CaseNoteForm(request.POST)
             cases.add_case_note(case, actor=request.user, text=form.data.get("text", ""))
@@ -115,7 +124,7 @@ def case_action(request, pk: int, action: str):
                 case,
                 actor=request.user,
                 worker=form.cleaned_data["worker"],
-                version=int(request.POST.get("version", 0)),
+                version=_version(request),
             )
         else:
             raise Http404

@@ -512,12 +512,15 @@ class ReferralViewSet(VersionedMixin, viewsets.GenericViewSet):
             lambda r, d: services.withdraw_referral(r, actor=request.user, **d),
         )
 
-    @extend_schema(request=None, responses=REFERRAL_DETAIL)
+    @extend_schema(request=VersionInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"], url_path="withdraw-consent")
     def withdraw_consent(self, request, pk=None):
-        referral = self._fetch(pk)
-        services.withdraw_consent(referral, actor=request.user)
-        return Response(self._detail(request, self._fetch(pk)))
+        return self._act(
+            request,
+            pk,
+            VersionInput,
+            lambda r, d: services.withdraw_consent(r, actor=request.user, **d),
+        )
 
     @extend_schema(request=MessageInput, responses=REFERRAL_DETAIL)
     @action(detail=True, methods=["post"])

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from partners.models import Team
 from partners.principal import as_principal, is_member_of_team, people_in_team
@@ -20,7 +19,7 @@ from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import User
 from portal.core.notifications import notify
-from portal.core.versions import save_new_version
+from portal.core.versions import lock_version, save_new_version
 from referrals.cases.services import link_referral
 from referrals.referrals import routing, webhooks
 from referrals.referrals.models import OPEN_STATUSES, Client, Consent, Referral, TimelineEntry
@@ -47,11 +46,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "expire": (frozenset({S.SUBMITTED}), S.EXPIRED),
 }
 
-CONFLICT = gettext_lazy(
-    "Someone else changed this referral in the meantime. "
-    "Reload the page to see what changed, then try again."
-)
-
 
 def allowed(referral: Referral, action: str) -> bool:
     return referral.status in TRANSITIONS[action][0]
@@ -61,15 +55,10 @@ def _link(referral: Referral) -> str:
     return reverse("referral_detail", args=[referral.pk])
 
 
-def _lock(referral: Referral, version: int | None, action: str) -> Referral:
+def _lock(referral: Referral, version: int, action: str) -> Referral:
     """Lock the row, then refuse stale versions and impossible transitions."""
-    locked = (
-        Referral.objects.select_for_update()
-        .select_related("receiving_team__organisation", "referring_team", "client")
-        .get(pk=referral.pk)
-    )
-    if version is not None and locked.version != version:
-        raise ActionRefused(CONFLICT)
+    related = ["receiving_team__organisation", "referring_team", "client"]
+    locked = lock_version(referral, version, related=related)
     if action in TRANSITIONS and not allowed(locked, action):
         raise ActionRefused(
             _("This is not possible while the referral is “%(status)s”.")
@@ -475,10 +464,10 @@ def withdraw_referral(
 
 
 @transaction.atomic
-def withdraw_consent(referral: Referral, *, actor: User) -> Referral:
+def withdraw_consent(referral: Referral, *, actor: User, version: int) -> Referral:
     """The client takes back consent: feedback stops and the OCMW is told."""
     _require_referrer(actor, referral)
-    referral = _lock(referral, None, "withdraw_consent")
+    referral = _lock(referral, version, "withdraw_consent")
     consent = Consent.objects.select_for_update().filter(referral=referral).first()
     if consent is None or consent.withdrawn_at is not None:
         raise ActionRefused(_("There is no consent to withdraw."))

@@ -209,8 +209,8 @@ ACTIONS = {
         ),
     ),
     "withdraw_consent": (
-        lambda data, r: forms.forms.Form(data),
-        lambda r, u, d: services.withdraw_consent(r, actor=u),
+        lambda data, r: forms.VersionForm(data),
+        lambda r, u, d: services.withdraw_consent(r, actor=u, version=d["version"]),
     ),
 }
 

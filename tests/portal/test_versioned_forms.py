@@ -18,7 +18,7 @@ def test_an_edit_form_starts_at_the_stored_version():
 def test_an_edit_without_a_version_is_refused_by_the_form():
     form = TeamForm(TEAM, instance=TeamFactory())
     assert not form.is_valid()
-    assert "version" in form.errors
+    assert form.non_field_errors()
 
 
 def test_an_edit_hands_the_service_its_version_and_changes():

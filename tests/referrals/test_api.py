@@ -119,7 +119,7 @@ def test_partner_cannot_use_ocmw_actions(cast, client, referral):
 
 def test_withdrawn_consent_empties_the_referrers_view(cast, client, referral):
     client.force_login(cast.partner_worker)
-    client.post(f"{API}/{referral.pk}/withdraw-consent/")
+    client.post(f"{API}/{referral.pk}/withdraw-consent/", {"version": referral.version})
     sent = client.get(f"{API}/{referral.pk}/").json()
     assert sent["status"] is None
     assert sent["messages"] == []

@@ -55,7 +55,7 @@ def test_nobody_outside_the_arrears_team_can_write_arrears(cast, case, person):
     with pytest.raises(PermissionDenied):
         cases.save_arrears(case, actor=user, version=None, changes={"customer_number": "x"})
     with pytest.raises(PermissionDenied):
-        cases.mark_reached(case, actor=user)
+        cases.mark_reached(case, actor=user, version=case.version)
     with pytest.raises(PermissionDenied):
         cases.plan_lac_session(cast.ocmw, actor=user, on=date(2027, 1, 1))
 
@@ -141,7 +141,7 @@ def test_countdown_and_escalation_to_the_coordinator(cast, case, session):
     assert not Notification.objects.filter(
         recipient=cast.social_worker, kind="lac.unreached"
     ).exists()
-    cases.mark_reached(case, actor=cast.social_worker)
+    cases.mark_reached(case, actor=cast.social_worker, version=case.version)
     assert cases.next_session_countdown([cast.ocmw.pk])[0]["unreached"] == 0
 
 
@@ -249,3 +249,69 @@ def test_a_second_session_on_the_same_day_is_refused_on_the_form(cast, client):
     assert response.status_code == 200
     assert len(response.context["form"].non_field_errors()) == 1
     assert LacSession.objects.filter(ocmw=cast.ocmw, date=day).count() == 1
+
+
+def _arrears_form(company, amount: str) -> dict:
+    return {
+        "water_company": company.pk,
+        "customer_number": "FA-9",
+        "amount_outstanding": amount,
+        "justification_note": "",
+    }
+
+
+def test_two_workers_on_the_empty_arrears_form_cannot_both_save(cast, client, case):
+    """Both open the empty form; one saves 100, the other 999: the second is a conflict,
+    100 stands, and the second worker's typed 999 is still in the form."""
+    from partners.models import Organisation
+
+    farys = Organisation.objects.get(name="Farys")
+    url = reverse("arrears_edit", args=[case.pk])
+    client.force_login(cast.social_worker)
+    assert client.post(url, _arrears_form(farys, "100")).status_code == 302
+    client.force_login(cast.coordinator)
+    response = client.post(url, _arrears_form(farys, "999"))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert response.context["form"]["amount_outstanding"].value() == "999"
+    assert ArrearsRecord.objects.get(case=case).amount_outstanding == Decimal("100")
+
+
+def test_an_arrears_edit_without_its_version_is_refused(cast, case):
+    from partners.models import Organisation
+
+    changes = {
+        "water_company": Organisation.objects.get(name="Farys"),
+        "customer_number": "FA-8",
+        "amount_outstanding": Decimal("10"),
+    }
+    cases.save_arrears(case, actor=cast.social_worker, version=None, changes=changes)
+    with pytest.raises(ActionRefused):
+        cases.save_arrears(
+            case,
+            actor=cast.coordinator,
+            version=None,
+            changes={**changes, "amount_outstanding": Decimal("999")},
+        )
+    assert ArrearsRecord.objects.get(case=case).amount_outstanding == Decimal("10")
+
+
+def test_marking_reached_without_the_version_is_refused_on_the_page(cast, client, case):
+    client.force_login(cast.social_worker)
+    client.post(reverse("case_action", args=[case.pk, "reached"]))
+    case.refresh_from_db()
+    assert case.reached_at is None
+    client.post(reverse("case_action", args=[case.pk, "reached"]), {"version": case.version})
+    case.refresh_from_db()
+    assert case.reached_at is not None
+
+
+def test_withdrawing_consent_on_an_old_version_is_refused(cast, referral):
+    from referrals.referrals.models import Referral
+
+    stale = referral.version
+    services.acknowledge_referral(referral, actor=cast.social_worker, version=stale)
+    with pytest.raises(ActionRefused):
+        services.withdraw_consent(
+            Referral.objects.get(pk=referral.pk), actor=cast.partner_worker, version=stale
+        )

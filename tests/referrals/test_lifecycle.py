@@ -201,7 +201,7 @@ def test_withdrawal_by_the_referrer_tells_the_ocmw(cast, referral):
 
 
 def test_withdrawn_consent_stops_feedback_and_tells_the_ocmw(cast, referral):
-    services.withdraw_consent(referral, actor=cast.partner_worker)
+    services.withdraw_consent(referral, actor=cast.partner_worker, version=referral.version)
     before = Notification.objects.filter(recipient=cast.partner_worker).count()
     referral.refresh_from_db()
     _ack(referral, cast.social_worker)

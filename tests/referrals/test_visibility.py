@@ -126,7 +126,7 @@ def test_appointment_place_is_shown_to_a_partner_who_offered_to_come(cast, clien
 def test_withdrawn_consent_hides_status_from_the_referrer(cast, client, referral):
     from referrals.referrals import services
 
-    services.withdraw_consent(referral, actor=cast.partner_worker)
+    services.withdraw_consent(referral, actor=cast.partner_worker, version=referral.version)
     r = Referral.objects.get(pk=referral.pk)
     services.acknowledge_referral(r, actor=cast.social_worker, version=r.version)
     client.force_login(cast.partner_worker)

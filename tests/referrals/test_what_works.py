@@ -99,7 +99,9 @@ def test_cases_reached_before_their_lac_session(cast, data):
     session = cases.plan_lac_session(cast.ocmw, actor=cast.social_worker, on=date(2026, 10, 20))
     for case in data:
         cases.add_to_agenda(session, case, actor=cast.social_worker)
-    cases.mark_reached(a, actor=cast.social_worker)  # reached today: after the session
+    cases.mark_reached(
+        a, actor=cast.social_worker, version=a.version
+    )  # reached today: after the session
     b.reached_at = datetime(2026, 10, 12, 19, tzinfo=TZ)
     b.save(update_fields=["reached_at"])
     report = what_works(cast.ocmw, start=date(2026, 10, 1), end=date(2026, 11, 1))

@@ -284,6 +284,7 @@ OPS = [
         "/referrals/{id}/withdraw-consent/",
         api(a.PARTNER, seen=RECEIVERS),
         referral,
+        lambda w: {"version": w.referral.version},
     ),
     Op(
         "POST",
