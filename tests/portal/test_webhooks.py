@@ -1,9 +1,11 @@
 """Webhooks: referral events to a real HTTP receiver on 127.0.0.1, signed and retried."""
 
-import hashlib
-import hmac
+import base64
 import json
+import socket
+import ssl
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
@@ -82,8 +84,11 @@ def endpoints(cast, receiver):
 
 
 def _verify(request, secret: str) -> bool:
-    expected = "sha256=" + hmac.new(secret.encode(), request["body"], hashlib.sha256).hexdigest()
-    return hmac.compare_digest(request["headers"]["X-Portal-Signature"], expected)
+    try:
+        webhooks.verify(secret, request["headers"], request["body"])
+    except webhooks.SignatureError:
+        return False
+    return True
 
 
 def _by_path(receiver, path):
@@ -131,6 +136,175 @@ def test_localhost_can_be_switched_off(settings):
             webhooks.validate_url(url)
 
 
+@pytest.mark.parametrize("allow_local", [True, False])
+@pytest.mark.parametrize(
+    "url",
+    [
+        # This machine, spelled the ways the resolver reads it.
+        "https://2130706433/hook",
+        "https://0x7f000001/hook",
+        "https://127.1/hook",
+        "https://0177.0.0.1/hook",
+        "https://localhost./hook",
+        "http://localhost./hook",
+        "https://hooks.localhost/",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://[::ffff:7f00:1]/hook",
+        # Other internal targets, spelled the same ways.
+        "https://0xa9fea9fe/latest/meta-data",  # 169.254.169.254
+        "https://10.1/hook",
+        "https://0/hook",
+        "https://[::]/hook",
+        "https://[fe80::1]/hook",
+        "https://100.64.0.1/hook",
+        "https://224.0.0.1/hook",
+        "https://1.2.3.4%20x/hook",
+    ],
+)
+def test_other_spellings_of_internal_addresses_are_refused_at_save_time(url, allow_local, settings):
+    settings.PORTAL_WEBHOOK_ALLOW_LOCALHOST = allow_local
+    with pytest.raises(ValidationError):
+        webhooks.validate_url(url)
+
+
+def test_saving_refuses_them_on_the_page_and_in_the_service(cast, client):
+    client.force_login(cast.partner_admin)
+    response = client.post(
+        reverse("webhooks", args=[cast.partner.pk]), {"url": "https://hooks.localhost/hook"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"]
+    for url in ["https://127.1/hook", "https://2130706433/", "https://localhost./"]:
+        with pytest.raises(ValidationError):
+            webhook_admin.create_endpoint(cast.partner, actor=cast.partner_admin, url=url)
+    assert not WebhookEndpoint.objects.exists()
+
+
+class Network:
+    """Fakes the resolver for some names and records every lookup and connection.
+
+    ``answers[name]`` lists what each successive lookup of ``name`` returns;
+    ``stand_ins`` maps a (public) address to the local one really connected to.
+    """
+
+    def __init__(self, monkeypatch):
+        self.answers: dict[str, list[list[str]]] = {}
+        self.stand_ins: dict[tuple, tuple] = {}
+        self.lookups: list[str] = []
+        self.connections: list[tuple] = []
+        self.server_names: list[str] = []
+        real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+        network = self
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            network.lookups.append(host)
+            if host not in network.answers:
+                return real_getaddrinfo(host, port, *args, **kwargs)
+            answers = network.answers[host]
+            ips = answers.pop(0) if len(answers) > 1 else answers[0]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port)) for ip in ips]
+
+        def connect(sock, address):
+            network.connections.append(tuple(address))
+            return real_connect(sock, network.stand_ins.get(tuple(address), address))
+
+        def wrap_socket(context, sock, *args, server_hostname=None, **kwargs):
+            network.server_names.append(server_hostname)
+            return sock  # the stand-in speaks plain HTTP
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(socket.socket, "connect", connect)
+        monkeypatch.setattr(ssl.SSLContext, "wrap_socket", wrap_socket)
+
+
+def _partner_delivery(cast, url, capture, make_referral):
+    _endpoint, secret = webhook_admin.create_endpoint(
+        cast.partner, actor=cast.partner_admin, url=url
+    )
+    with capture(execute=True):
+        make_referral()
+    return WebhookDelivery.objects.get(), secret
+
+
+def test_the_send_connects_to_the_address_that_was_checked(
+    cast, receiver, make_referral, django_capture_on_commit_callbacks, monkeypatch
+):
+    network = Network(monkeypatch)
+    # A DNS rebinding: public when checked, this machine a moment later.
+    port = receiver.server.server_address[1]
+    network.answers["hooks.example.be"] = [["93.184.216.34"], ["127.0.0.1"]]
+    network.stand_ins[("93.184.216.34", 443)] = ("127.0.0.1", port)
+    delivery, secret = _partner_delivery(
+        cast, "https://hooks.example.be/lac", django_capture_on_commit_callbacks, make_referral
+    )
+    assert network.lookups == ["hooks.example.be"]  # resolved once
+    assert network.connections == [("93.184.216.34", 443)]  # to the checked address
+    assert network.server_names == ["hooks.example.be"]  # TLS checks the name, not the IP
+    assert delivery.status == "delivered"
+    (request,) = receiver.requests
+    assert request["headers"]["Host"] == "hooks.example.be"
+    assert webhooks.verify(secret, request["headers"], request["body"])
+
+
+def test_every_resolved_address_is_checked(
+    cast, receiver, make_referral, django_capture_on_commit_callbacks, monkeypatch
+):
+    network = Network(monkeypatch)
+    network.answers["hooks.example.be"] = [["93.184.216.34", "10.0.0.5"]]
+    delivery, _secret = _partner_delivery(
+        cast, "https://hooks.example.be/lac", django_capture_on_commit_callbacks, make_referral
+    )
+    assert network.connections == []
+    assert delivery.last_status_code is None and delivery.status == "pending"
+    assert "10.0.0.5" in delivery.last_error
+
+
+def test_an_address_saved_before_the_stricter_check_is_refused_when_sending(
+    cast, receiver, make_referral, django_capture_on_commit_callbacks, monkeypatch
+):
+    network = Network(monkeypatch)
+    WebhookEndpoint.objects.create(
+        organisation=cast.partner,
+        url="https://0x7f000001/hook",
+        encrypted_secret=webhooks.encrypt_secret(webhooks.new_secret()),
+        created_by=cast.partner_admin,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        make_referral()
+    delivery = WebhookDelivery.objects.get()
+    assert network.connections == [] and network.lookups == []
+    assert delivery.last_status_code is None and delivery.last_error
+
+
+def test_localhost_by_name_tries_each_loopback_address(
+    cast, receiver, make_referral, django_capture_on_commit_callbacks, monkeypatch
+):
+    network = Network(monkeypatch)
+    port = receiver.server.server_address[1]
+    network.answers["localhost"] = [["127.0.0.2", "127.0.0.1"]]
+    network.stand_ins[("127.0.0.2", port)] = ("127.0.0.1", 9)  # nothing listens there
+    delivery, _secret = _partner_delivery(
+        cast, f"http://localhost:{port}/hook", django_capture_on_commit_callbacks, make_referral
+    )
+    assert network.lookups == ["localhost"]
+    assert network.connections == [("127.0.0.2", port), ("127.0.0.1", port)]
+    assert delivery.status == "delivered"
+    assert receiver.requests[0]["headers"]["Host"] == f"localhost:{port}"
+
+
+def test_localhost_must_resolve_to_this_machine(
+    cast, receiver, make_referral, django_capture_on_commit_callbacks, monkeypatch
+):
+    network = Network(monkeypatch)
+    network.answers["localhost"] = [["10.0.0.5"]]
+    network.stand_ins[("10.0.0.5", 8123)] = ("127.0.0.1", 9)  # never the real network
+    delivery, _secret = _partner_delivery(
+        cast, "http://localhost:8123/hook", django_capture_on_commit_callbacks, make_referral
+    )
+    assert network.connections == []
+    assert "10.0.0.5" in delivery.last_error
+
+
 # Managing endpoints ------------------------------------------------------------
 
 
@@ -175,13 +349,13 @@ def test_status_changes_reach_both_sides_signed(
     for request in partner_requests:
         assert _verify(request, endpoints["partner"][1])
         assert not _verify(request, endpoints["ocmw"][1])
-        assert request["headers"]["X-Portal-Timestamp"].isdigit()
+        assert request["headers"]["webhook-timestamp"].isdigit()
     assert all(_verify(r, endpoints["ocmw"][1]) for r in ocmw_requests)
     last = json.loads(partner_requests[-1]["body"])
     assert last["role"] == "referrer"
     assert last["referral"]["status"] == "acknowledged"
     assert last["referral"]["reference"] == referral.reference
-    assert last["delivery"] == partner_requests[-1]["headers"]["X-Portal-Delivery"]
+    assert last["delivery"] == partner_requests[-1]["headers"]["webhook-id"]
     assert "sent_at" in last
     assert set(WebhookDelivery.objects.values_list("attempts", flat=True)) == {1}
     assert not WebhookDelivery.objects.filter(delivered_at__isnull=True).exists()
@@ -204,7 +378,7 @@ def test_payloads_carry_no_client_details(
 def test_after_consent_withdrawal_the_referrer_gets_no_status(
     cast, receiver, endpoints, referral, django_capture_on_commit_callbacks
 ):
-    services.withdraw_consent(referral, actor=cast.partner_worker)
+    services.withdraw_consent(referral, actor=cast.partner_worker, version=referral.version)
     referral.refresh_from_db()
     receiver.requests.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -254,7 +428,7 @@ def test_no_status_change_no_event(
         services.post_message(
             referral, actor=cast.social_worker, text="Hallo", visible_to_referrer=True
         )
-        services.withdraw_consent(referral, actor=cast.partner_worker)
+        services.withdraw_consent(referral, actor=cast.partner_worker, version=referral.version)
     assert receiver.requests == []
 
 
@@ -474,8 +648,20 @@ def test_the_documented_verification_code_accepts_a_real_delivery(
     with django_capture_on_commit_callbacks(execute=True):
         make_referral()
     request = _by_path(receiver, "/partner")[0]
-    signature = request["headers"]["X-Portal-Signature"]
-    payload = namespace["verify"](endpoints["partner"][1], request["body"], signature)
+    secret = endpoints["partner"][1]
+    payload = namespace["verify"](secret, request["headers"], request["body"])
     assert payload["event"] == "referral.submitted"
     with pytest.raises(ValueError, match="not signed"):
-        namespace["verify"]("whsec_wrong", request["body"], signature)
+        namespace["verify"](webhooks.new_secret(), request["headers"], request["body"])
+    # An old-style (URL-safe) secret works with the documented code too.
+    legacy = "whsec_" + base64.urlsafe_b64encode(b"\xfb\xff\xbf" * 11).decode()
+    now = str(int(time.time()))
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": now,
+        "webhook-signature": webhooks.sign(legacy, "msg_1", int(now), request["body"]),
+    }
+    assert namespace["verify"](legacy, headers, request["body"])["event"] == "referral.submitted"
+    stale = {**request["headers"], "webhook-timestamp": str(int(time.time()) - 600)}
+    with pytest.raises(ValueError, match="too old"):
+        namespace["verify"](secret, stale, request["body"])
