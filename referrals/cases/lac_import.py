@@ -41,7 +41,15 @@ from django.utils.translation import gettext as _
 
 from partners.models import Organisation, Postcode
 from portal.core import audit, bulk
-from referrals.cases.models import AgendaItem, ArrearsRecord, Case, LacImport, LacSession
+from referrals.cases.models import (
+    AgendaItem,
+    ArrearsChange,
+    ArrearsRecord,
+    Case,
+    LacImport,
+    LacSession,
+    change_text,
+)
 from referrals.referrals.models import Client, Referral
 
 REQUIRED = ["watermaatschappij", "klantnummer", "naam", "straat", "postcode", "bedrag"]
@@ -456,7 +464,10 @@ def apply(lac_import: LacImport, *, actor) -> dict:
         raise ImportFileError(
             _("Some rows have problems. Fix the file and upload it again.")
         ) from None
+    updated = ArrearsRecord.objects.filter(pk__in=bulk.among([r[0] for r in to_update], "bigint"))
+    before = {pk: figures for pk, *figures in updated.values_list("pk", *ARREARS_FIGURES)}
     _update_arrears(to_update)
+    _keep_changes(to_create, to_update, before, actor=actor)
     on_agenda = set(session.agenda.values_list("case_id", flat=True))
     start = len(on_agenda)
     bulk.insert_rows(
@@ -501,6 +512,31 @@ ARREARS_FIGURES = (
     "flow_limiter_since",
     "justification_note",
 )
+
+
+def _keep_changes(to_create: list[tuple], to_update: list[tuple], before: dict, *, actor) -> None:
+    """One ``ArrearsChange`` per account the list created or changed, with both values."""
+    changes = []
+    for record_id, *figures in to_update:
+        values = {
+            name: [change_text(old), change_text(new)]
+            for name, old, new in zip(ARREARS_FIGURES, before[record_id], figures, strict=True)
+            if change_text(old) != change_text(new)
+        }
+        if values:
+            changes.append(ArrearsChange(record_id=record_id, actor=actor, values=values))
+    created = {row[0]: row for row in to_create}
+    new_records = ArrearsRecord.objects.filter(case_id__in=bulk.among(list(created), "bigint"))
+    columns = ("water_company", "customer_number", *ARREARS_FIGURES)
+    for record_id, case_id in new_records.values_list("pk", "case_id"):
+        values = {
+            name: [None, change_text(value)]
+            for name, value in zip(columns, created[case_id][1:], strict=True)
+        }
+        changes.append(ArrearsChange(record_id=record_id, actor=actor, values=values))
+    for change in changes:
+        change.source = ArrearsChange.Source.LAC_IMPORT
+    ArrearsChange.objects.bulk_create(changes, batch_size=2000)
 
 
 def _update_arrears(rows: list[tuple]) -> None:

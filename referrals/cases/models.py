@@ -131,6 +131,45 @@ class ArrearsRecord(models.Model):
         return f"{self.case} ({self.water_company_id})"
 
 
+def change_text(value) -> str | bool | None:
+    """A value as an ``ArrearsChange`` keeps it: text, a yes/no, or None."""
+    if value is None or isinstance(value, bool):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+class ArrearsChange(models.Model):
+    """What an arrears record held before and after one change, field by field.
+
+    Arrears data: kept beside the record, for the arrears team (the arrears page) and
+    the privacy officer's export only. The audit log, which platform admins read,
+    names the changed fields, never their values.
+    """
+
+    class Source(models.TextChoices):
+        EDIT = "edit", _("Changed by hand")
+        LAC_IMPORT = "lac_import", _("LAC list")
+
+    record = models.ForeignKey(ArrearsRecord, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    # {field: [before, after]}, values as text (None for empty); "before" is None
+    # for every field of a new record.
+    values = models.JSONField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("arrears change")
+        verbose_name_plural = _("arrears changes")
+        indexes = [models.Index(fields=["record", "-at"], name="arrears_change_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.at:%Y-%m-%d %H:%M}"
+
+
 class Invoice(models.Model):
     arrears = models.ForeignKey(ArrearsRecord, on_delete=models.CASCADE, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=40)

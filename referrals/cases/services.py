@@ -34,12 +34,14 @@ from portal.core.versions import (
 )
 from referrals.cases.models import (
     AgendaItem,
+    ArrearsChange,
     ArrearsRecord,
     Case,
     CaseNote,
     Invoice,
     LacSession,
     PaymentPlan,
+    change_text,
 )
 from referrals.cases.permissions import can_change_arrears, can_manage_lac, can_view_arrears
 from referrals.referrals.models import Client, Referral
@@ -191,6 +193,26 @@ ARREARS_FIELDS = (
 )
 
 
+def arrears_values(record: ArrearsRecord | None, fields) -> dict:
+    """The record's ``fields`` as text, for an ``ArrearsChange`` (all None: no record)."""
+    return {
+        name: change_text(getattr(record, f"{name}_id" if name == "water_company" else name))
+        if record is not None
+        else None
+        for name in fields
+    }
+
+
+def record_arrears_change(
+    record: ArrearsRecord, before: dict, after: dict, *, actor, source: str
+) -> ArrearsChange | None:
+    """Keep what changed, with both values; nothing when nothing changed."""
+    values = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if not values:
+        return None
+    return ArrearsChange.objects.create(record=record, actor=actor, source=source, values=values)
+
+
 @transaction.atomic
 def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict) -> ArrearsRecord:
     """Create the case's arrears record (``version`` None: the form was empty) or change
@@ -206,6 +228,7 @@ def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict)
     ).exclude(case=case)
     if duplicate.exists():
         raise ActionRefused(_("This customer number already belongs to another case."))
+    before = arrears_values(record, fields)
     if record is None:
         if version is not None:
             raise ActionRefused(CONFLICT)
@@ -215,6 +238,10 @@ def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict)
             raise ActionRefused(CONFLICT)  # created by someone else since the form was read
         refuse_stale(record.version, version)
         save_changes(record, fields, also=["updated_at"])
+    change = record_arrears_change(
+        record, before, arrears_values(record, fields), actor=actor, source="edit"
+    )
+    fields = change.values if change else {}
     audit.record(
         "arrears.saved", case, actor=actor, organisation=case.ocmw, data={"fields": sorted(fields)}
     )

@@ -152,6 +152,7 @@ def arrears_edit(request, pk: int):
             "form": form,
             "invoices": record.invoices.all() if record else [],
             "plans": record.payment_plans.all() if record else [],
+            "changes": record.changes.select_related("actor")[:50] if record else [],
             "invoice_form": case_forms.InvoiceForm(prefix="invoice"),
             "plan_form": case_forms.PaymentPlanForm(prefix="plan"),
             "plan_statuses": PaymentPlan.Status.choices,

@@ -34,7 +34,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.core.models import AuditEntry
-from referrals.cases.models import ArrearsRecord, Case, CaseNote, Invoice, LacImport
+from referrals.cases.models import (
+    ArrearsChange,
+    ArrearsRecord,
+    Case,
+    CaseNote,
+    Invoice,
+    LacImport,
+)
 from referrals.outreach.models import ContactAttempt, HomeVisit
 from referrals.referrals.models import (
     OPEN_STATUSES,
@@ -193,6 +200,8 @@ def apply(report: RetentionReport) -> None:
     Consent.objects.filter(referral_id__in=report.referrals).update(given_by="")
     CaseNote.objects.filter(case_id__in=report.cases).delete()
     Invoice.objects.filter(arrears__case_id__in=report.cases).delete()
+    # Earlier values (old customer numbers among them) go with the record's identity.
+    ArrearsChange.objects.filter(record__case_id__in=report.cases).delete()
     records = list(ArrearsRecord.objects.filter(case_id__in=report.cases))
     for record in records:
         # Customer numbers stay unique per water company: derive one from the row.

@@ -124,4 +124,8 @@ def _arrears(case: Case) -> dict | None:
         **_plain(record),
         "invoices": [_plain(i) for i in record.invoices.all()],
         "payment_plans": [_plain(p) for p in record.payment_plans.all()],
+        "changes": [
+            {"at": c.at.isoformat(), "source": c.source, "values": c.values}
+            for c in record.changes.all()
+        ],
     }
