@@ -22,17 +22,21 @@ proves the crawl reaches the pages where they live.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.core.models import AccessLog, AuditEntry, Notification, WebhookDelivery
+from portal.shell import tokens
 from referrals import models as referral_models
 from tests.crawl import api_crawl, body_text, crawl
-from tests.security.audiences import ROLES
-from tests.security.helpers import READERS, TEAMS, client_of, hidden_from
+from tests.security.audiences import LOGGED_IN, ROLES
+from tests.security.helpers import READERS, TEAMS, client_of, hidden_from, undone
 from tests.security.test_api_matrix import API, OPS
 from tests.security.world import Secret, capture_logs, render_record
 
@@ -88,6 +92,27 @@ def test_nothing_reachable_shows_arrears_the_role_may_not_read(world, role):
             assert missing == []
             assert f"{int(secret.amount):,}".replace(",", ".") in everything  # 98.765,43
             assert secret.day.strftime("%d/%m/%Y") in everything
+
+
+@pytest.mark.parametrize("role", sorted(LOGGED_IN))
+def test_a_token_of_each_role_reads_no_arrears_it_may_not(world, role):
+    """The same API crawl with a personal token of each person instead of their
+    session: a token sees what its owner sees, and never more."""
+    user = getattr(world, role)
+    with undone():
+        _token, secret = tokens.create_token(
+            actor=user, name="crawl", scope="read", expires_at=timezone.now() + timedelta(days=1)
+        )
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        operations = sorted({op.url(world) for op in OPS if op.method == "GET"})
+        found = api_crawl(client, [f"{API}/", *operations], limit=500)
+    texts = {f"API GET {url} ({status})": body for url, (status, body) in found.items()}
+    assert sum(status == 200 for status, _body in found.values()) > 5
+    assert leaks(texts, hidden_from(role)) == []
+    everything = "\n".join(texts.values())
+    for secret_of, team in TEAMS.items():
+        if role in team:
+            assert secret_of.text("customer_number") in everything
 
 
 def planted_fields(secret: Secret) -> list[str]:
