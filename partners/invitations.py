@@ -17,6 +17,42 @@ from portal.core.exceptions import ActionRefused
 from portal.core.models import Invitation, User
 from portal.core.tasks import send_invitation_email
 
+# Gmail delivers j.a.n+x@googlemail.com to jan@gmail.com.
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address delivers to: lower case, without a ``+tag`` in the local
+    part, and for Gmail without dots and with one domain."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def reaches_user(email: str, user: User) -> bool:
+    """Whether mail to ``email`` lands with ``user``: the same mailbox as the account's
+    address or one of its other (allauth) addresses, verified or not."""
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    target = mailbox(email)
+    return any(mailbox(address) == target for address in addresses)
+
+
+def _reads_arrears(team: Team, role: str) -> bool:
+    # Arrears teams and privacy officers (whose right-of-access export holds the
+    # arrears) read arrears: an admin may appoint others, never themselves.
+    return team.handles_arrears or role == Membership.Role.PRIVACY
+
+
+def _self_appointment_refused() -> ActionRefused:
+    return ActionRefused(
+        _("You cannot give yourself access to arrears. Ask another admin of your organisation.")
+    )
+
 
 @transaction.atomic
 def invite_member(
@@ -28,17 +64,20 @@ def invite_member(
     role: str = Membership.Role.MEMBER,
     base_url: str,
 ) -> Invitation:
-    """Invite someone to ``team``; the e-mail with a single-use link goes out after commit."""
+    """Invite someone to ``team``; the e-mail with a single-use link goes out after commit.
+
+    An admin never gives themselves access to arrears (an arrears team, or the privacy
+    officer's role): the invitation is refused when its address reaches the inviter,
+    that is, when it is the same mailbox (see ``mailbox``: case-insensitive, a ``+tag``
+    ignored, for Gmail also the dots) as the inviter's address or as any other address
+    of the inviter's account. ``accept_invitation`` checks the same again.
+    """
     organisation = team.organisation
     if not can_manage_members(actor, organisation):
         raise PermissionDenied
     email = email.strip().lower()
-    # Arrears teams and privacy officers (whose right-of-access export holds the
-    # arrears) read arrears: an admin may appoint others, never themselves.
-    if email == actor.email.lower() and (team.handles_arrears or role == Membership.Role.PRIVACY):
-        raise ActionRefused(
-            _("You cannot give yourself access to arrears. Ask another admin of your organisation.")
-        )
+    if _reads_arrears(team, role) and reaches_user(email, actor):
+        raise _self_appointment_refused()
     if Membership.objects.filter(team=team, user__email__iexact=email).exists():
         raise ActionRefused(_("This person is already a member of this team."))
     if Invitation.objects.pending().filter(team=team, email__iexact=email).exists():
@@ -96,19 +135,29 @@ def pending_invitation_for_token(token: str) -> Invitation:
 def accept_invitation(
     token: str, *, password: str | None, full_name: str = "", user: User | None = None
 ) -> User:
-    """Use an invitation once: create the account (or use the logged-in one) and join the team."""
+    """Use an invitation once: create the account (or use the logged-in one) and join the team.
+
+    Into arrears, refused when the account is the inviter's or the address reaches the
+    inviter: for invitations sent before ``invite_member`` knew aliases, and for teams
+    that were given arrears after the invitation went out.
+    """
     # Lock the row so two clicks on the same link cannot both succeed.
     invitation = pending_invitation_for_token(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "pending":
         raise ActionRefused(_("This invitation has already been used. You can log in."))
     existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None and (user is None or user.pk != existing.pk):
+        raise ActionRefused(
+            _("You already have an account. Log in with %(email)s to accept.")
+            % {"email": invitation.email}
+        )
+    inviter = invitation.invited_by
+    if _reads_arrears(invitation.team, invitation.role) and (
+        (user is not None and user.pk == inviter.pk) or reaches_user(invitation.email, inviter)
+    ):
+        raise _self_appointment_refused()
     if existing is not None:
-        if user is None or user.pk != existing.pk:
-            raise ActionRefused(
-                _("You already have an account. Log in with %(email)s to accept.")
-                % {"email": invitation.email}
-            )
         account = existing
     else:
         account = User.objects.create_user(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
@@ -45,6 +47,23 @@ class PreconditionRequired(exceptions.APIException):
         "or “version” in the body."
     )
     default_code = "precondition_required"
+
+
+def request_too_large_message() -> str:
+    """What a client hears when its body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, with
+    the limit in the active language's number format (``2,5 MB``)."""
+    size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE).replace("\xa0", " ")
+    return _("The request is too large: at most %(size)s.") % {"size": size}
+
+
+class RequestTooLarge(exceptions.APIException):
+    """The body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's RequestDataTooBig)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self):
+        super().__init__(request_too_large_message())
 
 
 def _plain(detail):
@@ -97,6 +116,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer would be a bare HTML 400 (it is a SuspiciousOperation).
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc)

@@ -1,11 +1,64 @@
 import logging
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from portal.core.api import RequestTooLarge
+
 API_PREFIX = "/api/"
+
+
+def api_language(request) -> str:
+    """The first supported language the API client prefers (``nl-BE`` counts as ``nl``);
+    Dutch when it names none we speak."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    for code, _quality in parse_accept_lang_header(
+        request.headers.get("Accept-Language", "")[:500]
+    ):
+        if code == "*":
+            break
+        base = code.split("-")[0].lower()
+        if base in supported:
+            return base
+    return settings.LANGUAGE_CODE
+
+
+class ApiBodySizeMiddleware:
+    """Refuse an API request whose Content-Length is over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    with 413, before anything (sessions, authentication, the view) reads the body.
+
+    Django would refuse it anyway once the body is read, but as a bare HTML 400. This
+    counts the whole body, files too: the API takes no file uploads. A body whose
+    Content-Length understates it is caught while reading, by the API's exception
+    handler (``portal.core.api``). Pages keep Django's own behaviour.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is None or not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads a malformed length as 0 as well
+        if length <= limit:
+            return self.get_response(request)
+        language = api_language(request)
+        with translation.override(language):
+            refusal = RequestTooLarge()
+            response = JsonResponse(
+                {"detail": str(refusal.detail), "code": refusal.default_code},
+                status=refusal.status_code,
+            )
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
 
 
 class LanguageMiddleware:
@@ -27,7 +80,7 @@ class LanguageMiddleware:
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         user = getattr(request, "user", None)
         if is_api:
-            language = self.from_accept_language(request.headers.get("Accept-Language", ""))
+            language = api_language(request)
         elif user is not None and user.is_authenticated and user.language in self.supported:
             language = user.language
         elif cookie in self.supported:
@@ -39,16 +92,6 @@ class LanguageMiddleware:
         if is_api:
             patch_vary_headers(response, ["Accept-Language"])
         return response
-
-    def from_accept_language(self, header: str) -> str:
-        """The first supported language the client prefers (``nl-BE`` counts as ``nl``)."""
-        for code, _quality in parse_accept_lang_header(header[:500]):
-            if code == "*":
-                break
-            base = code.split("-")[0].lower()
-            if base in self.supported:
-                return base
-        return settings.LANGUAGE_CODE
 
 
 class ApiTokenLogMiddleware:
