@@ -73,6 +73,7 @@ class LacSessionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"), choices=AgendaItem.Decision.choices)
     decided_on = forms.DateField(label=_("Date"), widget=DATE)
     motivation = forms.CharField(
@@ -96,6 +97,7 @@ class DecisionForm(forms.Form):
         """The arguments of ``record_decision``: the decision, its date, motivation and plan."""
         data = self.cleaned_data
         return {
+            "version": data["version"],
             "decision": data["decision"],
             "decided_on": data["decided_on"],
             "motivation": data["motivation"],
@@ -114,6 +116,7 @@ class DecisionForm(forms.Form):
 
 
 class SessionHeldForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     members_present = forms.CharField(
         label=_("Members present"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -205,6 +205,8 @@ class PaymentPlan(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.RUNNING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Rows written in bulk (the LAC import) rely on the database's default.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -234,6 +236,8 @@ class LacSession(models.Model):
         _("tell the coordinator this many days before, if clients are not reached"), default=10
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Rows written in bulk (the LAC import) rely on the database's default.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     objects = LacSessionQuerySet.as_manager()
 
@@ -269,6 +273,9 @@ class AgendaItem(models.Model):
     payment_plan = models.ForeignKey(
         PaymentPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Rows written in bulk (the LAC import) rely on the database's default.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     objects = AgendaItemQuerySet.as_manager()
 

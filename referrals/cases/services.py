@@ -289,14 +289,16 @@ def add_payment_plan(
 
 
 @transaction.atomic
-def set_payment_plan_status(plan: PaymentPlan, *, actor: User, status: str) -> PaymentPlan:
+def set_payment_plan_status(
+    plan: PaymentPlan, *, actor: User, version: int, status: str
+) -> PaymentPlan:
     case = plan.arrears.case
     if not can_change_arrears(actor, case):
         raise PermissionDenied
     if status not in PaymentPlan.Status.values:
         raise ActionRefused(_("Choose a status."))
-    plan.status = status
-    plan.save(update_fields=["status"])
+    plan = lock_version(plan, version)
+    save_changes(plan, {"status": status})
     audit.record("arrears.payment_plan_status", case, actor=actor, organisation=case.ocmw)
     return plan
 
@@ -336,6 +338,7 @@ def record_decision(
     item: AgendaItem,
     *,
     actor: User,
+    version: int,
     decision: str,
     decided_on: date,
     motivation: str = "",
@@ -352,23 +355,23 @@ def record_decision(
         raise ActionRefused(_("A conditional decision needs its payment plan."))
     if decision == AgendaItem.Decision.DISCONNECTION and not motivation.strip():
         raise ActionRefused(_("Write why the LAC decided to disconnect."))
+    item = lock_version(item, version, related=["session__ocmw", "case"])
+    fields = {"decision": decision, "decided_on": decided_on, "motivation": motivation}
     if plan:
-        item.payment_plan = add_payment_plan(item.case, actor=actor, **plan)
-    item.decision = decision
-    item.decided_on = decided_on
-    item.motivation = motivation
-    item.save(update_fields=["decision", "decided_on", "motivation", "payment_plan"])
+        fields["payment_plan"] = add_payment_plan(item.case, actor=actor, **plan)
+    save_changes(item, fields)
     audit.record("lac.decision", item.case, actor=actor, organisation=session.ocmw)
     return item
 
 
 @transaction.atomic
-def mark_session_held(session: LacSession, *, actor: User, members_present: str) -> LacSession:
+def mark_session_held(
+    session: LacSession, *, actor: User, version: int, members_present: str
+) -> LacSession:
     if not can_manage_lac(actor, session.ocmw):
         raise PermissionDenied
-    session.status = LacSession.Status.HELD
-    session.members_present = members_present
-    session.save(update_fields=["status", "members_present"])
+    session = lock_version(session, version, related=["ocmw"])
+    save_changes(session, {"status": LacSession.Status.HELD, "members_present": members_present})
     audit.record("lac.session_held", session, actor=actor, organisation=session.ocmw)
     return session
 

@@ -177,8 +177,9 @@ def arrears_action(request, pk: int, action: str):
             cases.add_payment_plan(case, actor=request.user, **form.cleaned_data)
         elif action == "plan-status":
             plan = get_object_or_404(PaymentPlan, pk=request.POST.get("plan"), arrears__case=case)
+            status = request.POST.get("status", "")
             cases.set_payment_plan_status(
-                plan, actor=request.user, status=request.POST.get("status", "")
+                plan, actor=request.user, version=_version(request), status=status
             )
         else:
             raise Http404
@@ -213,7 +214,12 @@ def lac_session_detail(request, pk: int):
         "case__client__postcode", "case__arrears", "case__worker", "payment_plan"
     )
     rows = [
-        (item, case_forms.DecisionForm(prefix=f"d{item.pk}", initial={"decided_on": session.date}))
+        (
+            item,
+            case_forms.DecisionForm(
+                prefix=f"d{item.pk}", initial={"decided_on": session.date, "version": item.version}
+            ),
+        )
         for item in agenda
     ]
     return render(
@@ -223,7 +229,7 @@ def lac_session_detail(request, pk: int):
             "session": session,
             "agenda": rows,
             "held_form": case_forms.SessionHeldForm(
-                initial={"members_present": session.members_present}
+                initial={"members_present": session.members_present, "version": session.version}
             ),
             "upload_form": case_forms.LacUploadForm(),
             "imports": session.imports.select_related("uploaded_by")[:10],

@@ -114,15 +114,24 @@ def test_decisions_have_their_conditions(cast, case, session):
     item = cases.add_to_agenda(session, case, actor=cast.social_worker)
     with pytest.raises(ActionRefused):
         cases.record_decision(
-            item, actor=cast.coordinator, decision="conditional", decided_on=session.date
+            item,
+            actor=cast.coordinator,
+            version=item.version,
+            decision="conditional",
+            decided_on=session.date,
         )
     with pytest.raises(ActionRefused):
         cases.record_decision(
-            item, actor=cast.coordinator, decision="disconnection", decided_on=session.date
+            item,
+            actor=cast.coordinator,
+            version=item.version,
+            decision="disconnection",
+            decided_on=session.date,
         )
     item = cases.record_decision(
         item,
         actor=cast.coordinator,
+        version=item.version,
         decision="conditional",
         decided_on=session.date,
         plan={"total_amount": Decimal("600"), "instalments": 6, "start_date": session.date},
@@ -315,3 +324,29 @@ def test_withdrawing_consent_on_an_old_version_is_refused(cast, referral):
         services.withdraw_consent(
             Referral.objects.get(pk=referral.pk), actor=cast.partner_worker, version=stale
         )
+
+
+def test_a_decision_on_an_old_version_of_the_agenda_item_is_refused(cast, case, session):
+    item = cases.add_to_agenda(session, case, actor=cast.social_worker)
+    stale = item.version
+    cases.record_decision(
+        item, actor=cast.coordinator, version=stale, decision="postponed", decided_on=session.date
+    )
+    with pytest.raises(ActionRefused):
+        cases.record_decision(
+            item,
+            actor=cast.coordinator,
+            version=stale,
+            decision="no_action",
+            decided_on=session.date,
+        )
+    item.refresh_from_db()
+    assert item.decision == "postponed"
+
+
+def test_marking_a_session_held_on_an_old_version_is_refused(cast, session):
+    cases.mark_session_held(session, actor=cast.coordinator, version=1, members_present="A, B")
+    with pytest.raises(ActionRefused):
+        cases.mark_session_held(session, actor=cast.coordinator, version=1, members_present="C")
+    session.refresh_from_db()
+    assert session.members_present == "A, B"

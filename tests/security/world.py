@@ -357,7 +357,12 @@ def _build() -> SimpleNamespace:
     )
     w.lac_session, w.agenda_item = _plant_lac(w.case, sw, AALST, today + timedelta(days=20))
     w.held_session = cases.plan_lac_session(cast.ocmw, actor=sw, on=today - timedelta(days=30))
-    cases.mark_session_held(w.held_session, actor=sw, members_present=AALST.text("members_present"))
+    cases.mark_session_held(
+        w.held_session,
+        actor=sw,
+        version=w.held_session.version,
+        members_present=AALST.text("members_present"),
+    )
     w.lac_import = _plant_lac_import(cast, w.lac_session, sw, AALST)
 
     # Dendermonde: a walk-in case with the same kinds of data, its own sentinel.
@@ -463,6 +468,7 @@ def _plant_lac(case, actor, secret: Secret, on: date):
     item = cases.record_decision(
         item,
         actor=actor,
+        version=item.version,
         decision="conditional",
         decided_on=secret.day,
         motivation=secret.text("motivation"),
