@@ -7,3 +7,8 @@ class ActionRefused(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class StaleVersion(ActionRefused):
+    """The change was made on another version than the stored one (someone else saved
+    in the meantime). A form that catches it can show what was saved meanwhile."""

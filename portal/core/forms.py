@@ -22,6 +22,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.saved_meanwhile: list[tuple[str, Any, Any]] = []
         if self.instance.pk is not None:
             self.initial.setdefault("version", self.instance.version)
 
@@ -31,7 +32,21 @@ class VersionedModelForm(forms.ModelForm):
             # The form was read before the object existed (or lost its version): the
             # person sees a conflict above the form, with what they typed kept.
             self.add_error(None, CONFLICT)
+            self.show_saved_meanwhile()
         return cleaned
+
+    def show_saved_meanwhile(self) -> None:
+        """After a conflict: ``saved_meanwhile`` lists (label, what is stored now, what
+        was typed) for each field where the two differ; the form keeps what was typed."""
+        stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if stored is None:
+            return
+        typed = getattr(self, "cleaned_data", {})
+        self.saved_meanwhile = [
+            (field.label, getattr(stored, name), typed[name])
+            for name, field in self.fields.items()
+            if name != "version" and name in typed and getattr(stored, name) != typed[name]
+        ]
 
     def changes(self) -> dict[str, Any]:
         """What was filled in, without the version."""

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from portal.core.exceptions import ActionRefused
+from portal.core.exceptions import StaleVersion
 
 CONFLICT = gettext_lazy(
     "Someone else changed this in the meantime. "
@@ -29,7 +29,7 @@ CONFLICT = gettext_lazy(
 def refuse_stale(current_version: int, sent_version: int) -> None:
     """Refuse a change based on an older version of the object than the stored one."""
     if current_version != sent_version:
-        raise ActionRefused(CONFLICT)
+        raise StaleVersion(CONFLICT)
 
 
 def lock_version[M: models.Model](obj: M, version: int, *, related: Iterable[str] = ()) -> M:

@@ -30,7 +30,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 
-from portal.core.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused, StaleVersion
 
 
 @contextmanager
@@ -49,6 +49,8 @@ def form_refusal(form) -> Iterator[None]:
         yield
     except ActionRefused as refusal:
         form.add_error(None, refusal.message)
+        if isinstance(refusal, StaleVersion) and hasattr(form, "show_saved_meanwhile"):
+            form.show_saved_meanwhile()
 
 
 def done(request, message: str, to: str, *args, **kwargs) -> HttpResponseRedirect:

@@ -23,7 +23,7 @@ from partners.principal import (
     team_handles_arrears,
 )
 from portal.core import audit
-from portal.core.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused, StaleVersion
 from portal.core.models import User
 from portal.core.versions import (
     CONFLICT,
@@ -231,11 +231,11 @@ def save_arrears(case: Case, *, actor: User, version: int | None, changes: dict)
     before = arrears_values(record, fields)
     if record is None:
         if version is not None:
-            raise ActionRefused(CONFLICT)
+            raise StaleVersion(CONFLICT)
         record = ArrearsRecord.objects.create(case=case, **fields)
     else:
         if version is None:
-            raise ActionRefused(CONFLICT)  # created by someone else since the form was read
+            raise StaleVersion(CONFLICT)  # created by someone else since the form was read
         refuse_stale(record.version, version)
         save_changes(record, fields, also=["updated_at"])
     change = record_arrears_change(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core.exceptions import ActionRefused
+from portal.core.exceptions import ActionRefused, StaleVersion
 from portal.core.pagination import page_of
 from portal.core.versions import CONFLICT
 from portal.core.views import done, form_refusal, message_refusal
@@ -100,7 +100,7 @@ def _version(request) -> int:
     """The version the page showed; a form without one is a conflict, never a pass."""
     version = request.POST.get("version", "")
     if not version.isdigit():
-        raise ActionRefused(CONFLICT)
+        raise StaleVersion(CONFLICT)
     return int(version)
 
 

@@ -1,6 +1,7 @@
 """A form that edits a stored object carries its version (portal.core.forms)."""
 
 import pytest
+from django.urls import reverse
 
 from partners.forms import TeamForm
 from tests.factories import TeamFactory
@@ -34,3 +35,29 @@ def test_a_form_that_creates_needs_no_version():
     form = TeamForm(TEAM)
     assert form.is_valid(), form.errors
     assert "version" not in form.changes()
+
+
+def test_a_stale_edit_shows_what_was_saved_meanwhile(cast, client):
+    from partners import services
+
+    team = cast.teams.onthaal
+    form = {
+        "name": "Onthaal en eerste lijn",
+        "version": team.version,
+        "capacity_per_worker": team.capacity_per_worker,
+        "receives_referrals": "on",
+        "receives_general": "on",
+    }
+    services.update_team(
+        team, actor=cast.org_admin, version=team.version, changes={"name": "Sociaal onthaal"}
+    )
+    client.force_login(cast.org_admin)
+    url = reverse("team_edit", args=[cast.ocmw.pk, team.pk])
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert response.context["form"].saved_meanwhile[0][1:] == (
+        "Sociaal onthaal",
+        "Onthaal en eerste lijn",
+    )
+    team.refresh_from_db()
+    assert team.name == "Sociaal onthaal"

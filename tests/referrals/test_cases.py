@@ -283,6 +283,11 @@ def test_two_workers_on_the_empty_arrears_form_cannot_both_save(cast, client, ca
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert response.context["form"]["amount_outstanding"].value() == "999"
+    meanwhile = response.context["form"].saved_meanwhile
+    assert [(stored, typed) for _label, stored, typed in meanwhile] == [
+        (Decimal("100.00"), Decimal("999"))
+    ]
+    assert "Intussen bewaard" in response.content.decode()
     assert ArrearsRecord.objects.get(case=case).amount_outstanding == Decimal("100")
 
 
