@@ -30,6 +30,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(tokens.INVALID) from None
         try:
             token = tokens.authenticate(secret)
+            # The token's user is this request's user: rules asked about it may keep
+            # what they read for the rest of the request (partners.principal).
+            token.user.is_request_user = True
+            tokens.require_two_step(token)
         except tokens.TokenRefused as refusal:
             tokens.logger.warning(
                 "api token refused: prefix=%s method=%s path=%s",
@@ -38,9 +42,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 request.path,
             )
             raise exceptions.AuthenticationFailed(refusal.message) from None
-        # The token's user is this request's user: rules asked about it may keep
-        # what they read for the rest of the request (partners.principal).
-        token.user.is_request_user = True
         return token.user, token
 
     def authenticate_header(self, request):

@@ -63,3 +63,18 @@ def test_a_person_without_the_need_keeps_their_token_without_an_authenticator(
     _token, secret = make_token(cast.partner_worker, scope="read")
     assert client.get(f"{API}/referrals/sent/", **bearer(secret)).status_code == 200
     assert ApiToken.objects.active().filter(user=cast.partner_worker).count() == 1
+
+
+def test_the_two_step_check_reads_the_memberships_the_request_reads_anyway(
+    cast, client, make_token
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = cast.social_worker
+    TOTP.activate(worker, SECRET)
+    _token, secret = make_token(worker, scope="read")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{API}/cases/", **bearer(secret)).status_code == 200
+    reads = [q["sql"] for q in queries if 'FROM "partners_membership"' in q["sql"]]
+    assert len(reads) == 1, reads
