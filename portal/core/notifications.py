@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import translation
 
 from portal.core.models import Notification, User
-from portal.core.tasks import send_notification_emails
+from portal.core.tasks import enqueue_after_commit, send_notification_emails
 
 
 def notify(
@@ -38,5 +37,5 @@ def notify(
     created = Notification.objects.bulk_create(notifications)
     ids = [n.pk for n in created if n.pk is not None]
     if ids:
-        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
+        enqueue_after_commit(send_notification_emails, ids)
     return created

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.core.models import Invitation
+
+logger = logging.getLogger("portal.core.tasks")
+
+
+def enqueue_after_commit(task_to_run, *args) -> None:
+    """Queue ``task_to_run(*args)`` once the current transaction commits.
+
+    The change is committed by then: if the queue is away (Redis restarting), the
+    person who made the change must not get an error for it, or a client that retries
+    makes it twice. So a failing enqueue is logged, not raised; what the task would do
+    is picked up by the scheduled command that sweeps for it (``deliver_webhooks`` for
+    webhooks)."""
+
+    def enqueue() -> None:
+        try:
+            task_to_run.enqueue(*args)
+        except Exception:
+            logger.exception("could not queue %s after commit", task_to_run.name)
+
+    transaction.on_commit(enqueue)
 
 
 @task

@@ -48,7 +48,6 @@ from urllib.parse import urlsplit
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -254,10 +253,9 @@ def _resolve(destination: Destination) -> list[tuple[int, tuple]]:
 
 
 def enqueue(keys: list) -> None:
-    from portal.core.tasks import deliver_webhooks
+    from portal.core.tasks import deliver_webhooks, enqueue_after_commit
 
-    keys = [str(key) for key in keys]
-    transaction.on_commit(lambda: deliver_webhooks.enqueue(keys))
+    enqueue_after_commit(deliver_webhooks, [str(key) for key in keys])
 
 
 # Sending -----------------------------------------------------------------------------

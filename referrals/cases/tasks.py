@@ -11,9 +11,14 @@ def run_lac_import(lac_import_id: int, actor_id: int) -> dict:
     from referrals.cases.models import LacImport
 
     lac = LacImport.objects.get(pk=lac_import_id)
+    if lac.status == LacImport.Status.IMPORTED:
+        return lac.summary  # a retry of a run that finished (a worker killed after commit)
     try:
         return lac_import.apply(lac, actor=User.objects.get(pk=actor_id))
     except lac_import.ImportFileError:
+        lac.refresh_from_db(fields=["status", "summary"])
+        if lac.status == LacImport.Status.IMPORTED:
+            return lac.summary  # another run (a second "confirm") imported it meanwhile
         LacImport.objects.filter(pk=lac_import_id).update(status=LacImport.Status.FAILED)
         raise
     except Exception as error:
