@@ -87,7 +87,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class TeamAdminForm(VersionedModelForm):
     class Meta:
         model = Team
-        fields = ["organisation", "name", *services.TEAM_SETTING_FIELDS[1:], "handles_arrears"]
+        fields = ["organisation", *services.TEAM_SETTING_FIELDS, "handles_arrears"]
 
 
 @admin.register(Team)
