@@ -15,7 +15,7 @@ from partners.services import admit_invited_member
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
 from portal.core.models import Invitation, User
-from portal.core.tasks import enqueue_after_commit, send_invitation_email
+from portal.core.tasks import enqueue, seal_link, send_invitation_email
 
 # Gmail delivers j.a.n+x@googlemail.com to jan@gmail.com.
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -102,7 +102,7 @@ def invite_member(
         data={"team": team.pk, "role": role},
     )
     link = base_url.rstrip("/") + reverse("invitation_accept", args=[token])
-    enqueue_after_commit(send_invitation_email, invitation.pk, link)
+    enqueue(send_invitation_email, invitation.pk, seal_link(link))
     return invitation
 
 

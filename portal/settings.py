@@ -7,6 +7,7 @@ start without a real secret key.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -120,46 +121,60 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            # Misses instead of errors while Redis is away (portal/core/cache.py).
+            "BACKEND": "portal.core.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-    # Every web process reads the session from Redis; PostgreSQL keeps a copy, so a
-    # Redis restart logs nobody out (and "my sessions" can list and end them).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use locmem:// or redis://host:port/db.")
+# Sessions live in the database (Django's default engine): every web process shares
+# them, a Redis restart logs nobody out, and "my sessions" can list and end them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS = {
     "default": {
         "BACKEND": env_choice(
             "TASK_BACKEND",
-            "immediate",
+            # Production records every job in PostgreSQL with the change that causes it;
+            # the demo and the tests run a job at once, when the change commits.
+            "database" if PRODUCTION else "immediate",
             {
                 "immediate": "django.tasks.backends.immediate.ImmediateBackend",
                 "dummy": "django.tasks.backends.dummy.DummyBackend",
-                # A Redis queue (RQ), worked by `manage.py rqworker` processes.
-                "rq": "django_tasks_rq.RQBackend",
+                # A row in the database, written in the caller's transaction and
+                # worked by `manage.py run_worker` processes (portal/core/worker.py).
+                "database": "django_tasks_db.DatabaseBackend",
             },
         ),
         "QUEUES": ["default"],
     }
 }
-if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-    INSTALLED_APPS += ["django_rq"]
-    TASK_QUEUE_URL = env_str("TASK_QUEUE_URL", "redis://127.0.0.1:6379/1")
-    if not TASK_QUEUE_URL.startswith(("redis://", "rediss://")):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"TASK_QUEUE_URL={TASK_QUEUE_URL!r}: use redis://host:port/db.")
-    # Results are kept a day, so a page can still show how an import ended.
-    RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL, "DEFAULT_RESULT_TTL": 60 * 60 * 24}}
-    # Failed tasks are retried three times (portal/task_queue.py) before they count
-    # as failed; platform admins see them under /admin/queues/.
-    RQ = {"QUEUE_CLASS": "portal.core.task_queue.RetryingQueue"}
-    RQ_SHOW_ADMIN_LINK = True
+INSTALLED_APPS += ["django_tasks_db"]
+# Seconds without a heartbeat before a worker counts as gone and its running job is
+# handed to another worker.
+PORTAL_WORKER_LOST_AFTER = env_int("PORTAL_WORKER_LOST_AFTER", 30, minimum=5)
+# The periodic jobs, queued by the task workers themselves (portal/core/schedule.py):
+# ``every`` N seconds, or daily ``at`` a local time.
+PORTAL_SCHEDULE = {
+    "overdue_visits": {"task": "referrals.periodic.alert_overdue_visits", "every": 60},
+    "webhooks": {"task": "portal.core.tasks.deliver_due_webhooks", "every": 60},
+    "referral_deadlines": {"task": "referrals.periodic.process_referral_deadlines", "every": 3600},
+    "session_reminders": {"task": "training.tasks.send_session_reminders", "every": 3600},
+    "lac_escalations": {"task": "referrals.periodic.escalate_lac_sessions", "at": "07:00"},
+    "grants": {"task": "partners.tasks.rebuild_grants", "at": "02:00"},
+    "retention": {"task": "referrals.periodic.apply_retention", "at": "02:30"},
+    "sessions": {"task": "portal.core.tasks.clear_expired_sessions", "at": "03:00"},
+    "finished_jobs": {"task": "portal.core.tasks.prune_finished_jobs", "at": "03:30"},
+}
+# Whether `runserver` also runs a worker with the scheduler in a thread (the demo).
+PORTAL_RUNSERVER_WORKER = env_bool("PORTAL_RUNSERVER_WORKER", default=not PRODUCTION)
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -210,6 +225,10 @@ LOGIN_URL_PATH = "/accounts/login/"
 PORTAL_VISIT_GRACE_MINUTES = env_int("PORTAL_VISIT_GRACE_MINUTES", 30, minimum=0)
 # Absolute address of the portal, for links in e-mails sent by background tasks.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The right-hand side of the portal's Message-IDs (one per e-mail, the same on a repeat).
+PORTAL_MAIL_DOMAIN = env_str(
+    "PORTAL_MAIL_DOMAIN", urlsplit(PORTAL_BASE_URL).hostname or "localhost"
+)
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

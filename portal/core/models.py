@@ -190,6 +190,9 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When its e-mail went out: a job run twice (its worker killed after sending)
+    # sends it once more at most, with the same Message-ID, never again after this.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -397,3 +400,46 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The access log is append-only.")
+
+
+class WorkerBeat(models.Model):
+    """A task worker's sign of life (portal/core/worker.py), written every few seconds.
+
+    A job whose worker stopped beating is handed to another worker; ``/health/``
+    counts the workers alive."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+    # The job it is running now; a RUNNING job its worker no longer names is orphaned.
+    job_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job (``PORTAL_SCHEDULE``), claimed by the worker that
+    queues it: the unique slot makes several workers queue each run once."""
+
+    name = models.CharField(max_length=64)
+    slot = models.DateTimeField()
+    queued_at = models.DateTimeField(default=timezone.now)
+    job_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once"),
+        ]
+        indexes = [models.Index(fields=["name", "-slot"], name="scheduled_run_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

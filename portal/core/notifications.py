@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.utils import translation
 
 from portal.core.models import Notification, User
-from portal.core.tasks import enqueue_after_commit, send_notification_emails
+from portal.core.tasks import enqueue, send_notification_emails
 
 
 def notify(
@@ -37,5 +37,5 @@ def notify(
     created = Notification.objects.bulk_create(notifications)
     ids = [n.pk for n in created if n.pk is not None]
     if ids:
-        enqueue_after_commit(send_notification_emails, ids)
+        enqueue(send_notification_emails, ids)
     return created

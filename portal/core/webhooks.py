@@ -45,12 +45,13 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core import sealing
 from portal.core.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger("portal.core.webhooks")
@@ -73,17 +74,6 @@ HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
 # The secret ------------------------------------------------------------------------
 
 
-def _fernet() -> MultiFernet:
-    """Keys derived from SECRET_KEY (and its fallbacks, so a key rotation keeps working)."""
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet(
-        [
-            Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"webhooks:{key}".encode()).digest()))
-            for key in keys
-        ]
-    )
-
-
 def new_secret() -> str:
     """``whsec_`` + standard base64 of 32 random key bytes, as Standard Webhooks has it.
 
@@ -98,11 +88,11 @@ def new_secret() -> str:
 
 
 def encrypt_secret(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return sealing.seal(secret, purpose="webhooks")
 
 
 def decrypt_secret(endpoint: WebhookEndpoint) -> str:
-    return _fernet().decrypt(endpoint.encrypted_secret.encode()).decode()
+    return sealing.unseal(endpoint.encrypted_secret, purpose="webhooks")
 
 
 def signing_key(secret: str) -> bytes:
@@ -253,9 +243,9 @@ def _resolve(destination: Destination) -> list[tuple[int, tuple]]:
 
 
 def enqueue(keys: list) -> None:
-    from portal.core.tasks import deliver_webhooks, enqueue_after_commit
+    from portal.core import tasks
 
-    enqueue_after_commit(deliver_webhooks, [str(key) for key in keys])
+    tasks.enqueue(tasks.deliver_webhooks, [str(key) for key in keys])
 
 
 # Sending -----------------------------------------------------------------------------

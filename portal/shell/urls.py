@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -61,12 +60,6 @@ urlpatterns = [
     path("api/v1/", include("portal.shell.api_urls")),
     path("admin/", admin.site.urls),
 ]
-
-if "django_rq" in settings.INSTALLED_APPS:
-    # With a task queue (TASK_BACKEND=rq), platform admins (staff) see the queue, the
-    # failed tasks with their errors, and requeue them. Before admin/: its catch-all
-    # would answer first.
-    urlpatterns.insert(-1, path("admin/queues/", include("django_rq.urls")))
 
 handler404 = "portal.shell.views.not_found"
 handler500 = "portal.shell.views.server_error"

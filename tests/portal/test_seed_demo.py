@@ -79,3 +79,23 @@ def test_demo_accounts_that_need_two_step_login_have_it():
     assert "partner@example.org" not in with_totp
     totp = TOTP(Authenticator.objects.get(user__email="admin@example.org", type="totp"))
     assert totp.validate_code(current_code())
+
+
+def test_seed_demo_refuses_in_production_unless_asked_and_says_why(settings):
+    from django.core.management import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="published in the README.*--in-production"):
+        call_command("seed_demo")
+    assert not User.objects.filter(email__endswith="@example.org").exists()
+
+
+def test_seed_demo_in_production_on_purpose_queues_no_email(settings):
+    """Its jobs run at once with mail dropped: no worker sends 35 real e-mails later."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.PRODUCTION = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("seed_demo", "--in-production")
+    assert User.objects.filter(email="partner@example.org").exists()
+    assert not DBTaskResult.objects.exists()

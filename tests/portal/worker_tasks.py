@@ -1,10 +1,26 @@
-"""A task without side effects, for the worker tests (module level, as tasks must be)."""
+"""Tasks for the worker tests (module level, as tasks must be)."""
+
+import os
+import signal
+from pathlib import Path
 
 from django.tasks import task
+
+from portal.core.tasks import Priority, send_notification_emails
 
 
 @task
 def add(a: int, b: int) -> int:
+    return a + b
+
+
+@task(priority=Priority.BULK)
+def bulk_add(a: int, b: int) -> int:
+    return a + b
+
+
+@task(priority=Priority.PERSON_WAITING)
+def urgent_add(a: int, b: int) -> int:
     return a + b
 
 
@@ -18,3 +34,14 @@ def flaky(key: str, fail_times: int) -> int:
     if ATTEMPTS[key] <= fail_times:
         raise RuntimeError(f"attempt {ATTEMPTS[key]} of {key} fails")
     return ATTEMPTS[key]
+
+
+@task
+def mail_then_die_once(notification_ids: list[int], marker: str) -> int:
+    """Sends the notification e-mails, then, the first time only, kills its own worker
+    with SIGKILL before the job can be marked done: the worst moment to die."""
+    sent = send_notification_emails.call(notification_ids)
+    if not Path(marker).exists():
+        Path(marker).write_text("killed once")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return sent

@@ -10,7 +10,8 @@ from datetime import date
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -209,10 +210,25 @@ DEMO_TOTP_SECRET = "LACWATERDEMOPORTAALVLAANDEREN234"  # noqa: S105 - documented
 class Command(BaseCommand):
     help = "Create the demo world (organisations, teams, agreements, one account per role)."
 
-    def handle(self, *args, **options):
-        # The demo's own actions would send dozens of notification e-mails: drop them.
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--in-production",
+            action="store_true",
+            help="Seed even though PORTAL_ENV=production (a training installation, say).",
+        )
+
+    def handle(self, *args, in_production: bool = False, **options):
+        if settings.PRODUCTION and not in_production:
+            raise CommandError(
+                "PORTAL_ENV=production: seed_demo would create accounts with the password "
+                "published in the README, and sample clients and referrals. If this is "
+                "meant (a training installation), run it again with --in-production."
+            )
+        # The demo's own actions would send dozens of notification e-mails: drop them,
+        # and run their jobs now, so no worker sends them later either.
         dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
-        with override_settings(MAILERS=dummy):
+        at_once = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        with override_settings(MAILERS=dummy, TASKS=at_once):
             self._seed()
 
     @transaction.atomic
