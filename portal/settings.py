@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body: an API body over DATA_UPLOAD_MAX_MEMORY_SIZE gets 413.
     "portal.core.middleware.ApiBodySizeMiddleware",
+    # API writes: one transaction with their answer; Idempotency-Key replays a retry.
+    "portal.core.idempotency.ApiWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,15 @@ class PreconditionRequired(exceptions.APIException):
         "or “version” in the body."
     )
     default_code = "precondition_required"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_code = "unavailable"
+    retry_after = 5
+    default_detail = _(
+        "The portal cannot reach its database just now; nothing was changed. Try again."
+    )
 
 
 def request_too_large_message() -> str:
@@ -119,9 +129,16 @@ def exception_handler(exc, context):
     elif isinstance(exc, RequestDataTooBig):
         # Django's own answer would be a bare HTML 400 (it is a SuspiciousOperation).
         exc = RequestTooLarge()
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # The database is away (restarting): nothing was changed, try again shortly.
+        # Writes run in one transaction with their answer (portal/core/idempotency.py),
+        # so this never answers a change that was committed.
+        exc = DatabaseUnavailable()
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc)
+        if isinstance(exc, DatabaseUnavailable):
+            response["Retry-After"] = str(DatabaseUnavailable.retry_after)
     return response
 
 

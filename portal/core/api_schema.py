@@ -89,6 +89,22 @@ ERRORS = {
             "code": "precondition_required",
         },
     ),
+    "422": (
+        "This Idempotency-Key was sent before with another method, path or body.",
+        {
+            "detail": "This Idempotency-Key was used for another request. Use a new key.",
+            "code": "idempotency_key_reused",
+        },
+    ),
+    "503": (
+        "The portal cannot reach its database just now; nothing was changed. Try again "
+        "after the seconds in Retry-After (with the same Idempotency-Key, if you sent one).",
+        {
+            "detail": "The portal cannot reach its database just now; nothing was changed. "
+            "Try again.",
+            "code": "unavailable",
+        },
+    ),
     "429": (
         "Too many requests with API tokens; wait the number of seconds in Retry-After.",
         {"detail": "Request was throttled. Expected available in 42 seconds.", "code": "throttled"},
@@ -106,6 +122,20 @@ IF_MATCH = {
         "in a JSON body (when both are sent they must agree)."
     ),
     "example": '"3"',
+}
+
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,255}$"},
+    "description": (
+        "A key of your own (a UUID, say) that makes this write safe to retry: sent "
+        "again with the same key and the same request within 24 hours, it gets the "
+        "first answer again (with `Idempotent-Replayed: true`) and changes nothing. "
+        "The same key with another request is refused with 422."
+    ),
+    "example": "6f1c2b1e-3a4d-4c39-9a55-1f0e8b7c2d10",
 }
 
 ETAG = {
@@ -149,6 +179,8 @@ class PortalAutoSchema(AutoSchema):
         versioned = action in getattr(self.view, "versioned_actions", ())
         if versioned and self.method not in SAFE:
             operation.setdefault("parameters", []).append(IF_MATCH)
+        if self.method not in SAFE:
+            operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
         if versioned or action == "retrieve":
             for code, response in operation["responses"].items():
                 if code.startswith("2") and "content" in response:
@@ -167,7 +199,7 @@ class PortalAutoSchema(AutoSchema):
         if has_body:
             codes.append("415")
         if self.method not in SAFE:
-            codes.append("409")
+            codes.extend(["409", "422", "503"])
             if versioned:
                 codes.append("412")
             if action in getattr(self.view, "precondition_required", ()):

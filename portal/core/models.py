@@ -443,3 +443,33 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class IdempotentRequest(models.Model):
+    """An API write sent with an ``Idempotency-Key``, and the answer it got.
+
+    Written in the same transaction as the write itself (portal/core/idempotency.py):
+    a retry of a request whose answer was lost gets the same answer again, and the
+    change is not made twice."""
+
+    # A hash of the credentials the request came with (the token): keys are per client.
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    # A hash of method, path and body: the same key for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotent API request")
+        verbose_name_plural = _("idempotent API requests")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_age_idx")]
+
+    def __str__(self) -> str:
+        return self.key

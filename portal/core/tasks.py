@@ -156,12 +156,14 @@ def clear_expired_sessions() -> None:
 @task(priority=Priority.BULK)
 def prune_finished_jobs(keep_days: int = 7) -> int:
     """Finished job rows and old scheduled runs go after ``keep_days``; failed jobs are
-    kept three times as long, for a platform admin to look at."""
+    kept three times as long, for a platform admin to look at. Idempotency keys go
+    after a day."""
     from datetime import timedelta
 
     from django_tasks_db.models import DBTaskResult
 
-    from portal.core.models import ScheduledRun
+    from portal.core import idempotency
+    from portal.core.models import IdempotentRequest, ScheduledRun
 
     now = timezone.now()
     done, _ = (
@@ -175,4 +177,7 @@ def prune_finished_jobs(keep_days: int = 7) -> int:
         .delete()
     )
     ScheduledRun.objects.filter(slot__lt=now - timedelta(days=keep_days)).delete()
+    IdempotentRequest.objects.filter(
+        created_at__lt=now - timedelta(hours=idempotency.KEEP_HOURS)
+    ).delete()
     return done + failed

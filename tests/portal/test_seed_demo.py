@@ -85,7 +85,7 @@ def test_seed_demo_refuses_in_production_unless_asked_and_says_why(settings):
     from django.core.management import CommandError
 
     settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="published in the README.*--in-production"):
+    with pytest.raises(CommandError, match=r"published in the README.*--in-production"):
         call_command("seed_demo")
     assert not User.objects.filter(email__endswith="@example.org").exists()
 
