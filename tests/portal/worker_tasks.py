@@ -45,3 +45,12 @@ def mail_then_die_once(notification_ids: list[int], marker: str) -> int:
         Path(marker).write_text("killed once")
         os.kill(os.getpid(), signal.SIGKILL)
     return sent
+
+
+PERIODIC_RUNS: list[int] = []
+
+
+@task
+def periodic_sum() -> int:
+    PERIODIC_RUNS.append(1)
+    return len(PERIODIC_RUNS)
