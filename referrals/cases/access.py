@@ -49,11 +49,13 @@ def get_agenda_item_for_user_or_404(user, pk: int, *, related: tuple[str, ...] =
     return _first_or_404(queryset, pk)
 
 
-def get_lac_import_for_user_or_404(user, pk: int):
-    """An uploaded LAC list of an OCMW whose arrears the person handles."""
+def get_lac_import_for_user_or_404(user, pk: int, *, defer: tuple[str, ...] = ()):
+    """An uploaded LAC list of an OCMW whose arrears the person handles; ``defer``
+    leaves fields unread (the file itself, megabytes, for a page that polls)."""
     from referrals.cases.models import LacImport
 
-    return _first_or_404(LacImport.objects.visible_to(user).select_related("session", "ocmw"), pk)
+    queryset = LacImport.objects.visible_to(user).select_related("session", "ocmw").defer(*defer)
+    return _first_or_404(queryset, pk)
 
 
 def _first_or_404(queryset, pk: int):

@@ -17,6 +17,13 @@ is a negative amount, one with more than two decimals or one above ``MAX_AMOUNT`
 one transaction (all or nothing). A row whose case already holds the same
 values changes nothing, so importing the same file twice is harmless.
 
+Where the work runs: a list of up to ``BACKGROUND_ROWS`` rows is checked when it is
+uploaded and imported when it is confirmed, in the web request. A longer one (every
+row counts, unchanged ones too: each is read, checked and compared) is checked by a
+worker (``receive_list`` → ``check_in_background``) and imported by one
+(``confirm`` → ``tasks.run_lac_import``); the person watches ``watch(lac)``, fed by
+``Progress``.
+
 A list can hold tens of thousands of rows. The steps are plain Django; only the
 bulk reads and writes take a shorter road on PostgreSQL (one array parameter
 instead of a placeholder per value, COPY instead of model instances), behind
@@ -27,20 +34,31 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.numberformat import format as number_format
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation, Postcode
 from portal.core import audit, bulk
+from portal.core.tasks import enqueue
 from referrals.cases.models import (
     AgendaItem,
     ArrearsChange,
@@ -56,6 +74,17 @@ REQUIRED = ["watermaatschappij", "klantnummer", "naam", "straat", "postcode", "b
 OPTIONAL = ["gemeente", "sociaal_tarief", "begrenzer_sinds", "gsm", "verantwoordingsnota"]
 YES = {"ja", "j", "yes", "1", "true", "oui"}
 NO = {"nee", "n", "no", "0", "false", "non", ""}
+
+# Lists with more rows are checked and imported by a worker, not in the web request.
+BACKGROUND_ROWS = 2000
+# What the preview page of a list checked in the background shows, at most.
+PREVIEW_ROWS = 200
+PREVIEW_PROBLEMS = 1000
+# What a list may be in when it is imported: previewed, queued, or taken up by a worker
+# (again, after one that stopped).
+IMPORTABLE = (LacImport.Status.PREVIEW, LacImport.Status.QUEUED, LacImport.Status.IMPORTING)
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFileError(Exception):
@@ -192,7 +221,10 @@ def _yes_no(value: str) -> bool:
 
 def read(raw: bytes) -> tuple[list[dict], list[str]]:
     """Rows as dicts keyed by lower-case column name, and the header."""
-    text = decode(raw)
+    return _read_text(decode(raw))
+
+
+def _read_text(text: str) -> tuple[list[dict], list[str]]:
     reader = csv.reader(io.StringIO(text), delimiter=";")
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -217,14 +249,18 @@ def read(raw: bytes) -> tuple[list[dict], list[str]]:
     return rows, header
 
 
-def preview(raw: bytes, *, ocmw: Organisation) -> Plan:
+def preview(raw: bytes, *, ocmw: Organisation, progress: Progress | None = None) -> Plan:
     """Check every row and decide what it will do; writes nothing."""
-    plan = _check(raw, ocmw=ocmw)
+    progress = progress or Progress.quiet()
+    plan = _check(raw, ocmw=ocmw, progress=progress)
+    total = len(plan.rows) + len(plan.problems)
+    progress(LacImport.Phase.MATCH, 0, total)
     _match(plan, ocmw)
+    progress(LacImport.Phase.MATCH, total, total)
     return plan
 
 
-def _check(raw: bytes, *, ocmw: Organisation) -> Plan:
+def _check(raw: bytes, *, ocmw: Organisation, progress: Progress) -> Plan:
     """Read and check every row; the rows' actions are left for ``_match``."""
     rows, _header = read(raw)
     companies = {
@@ -238,6 +274,8 @@ def _check(raw: bytes, *, ocmw: Organisation) -> Plan:
     plan = Plan()
     seen: dict[tuple[int, str], int] = {}
     for offset, values in enumerate(rows):
+        if offset % 500 == 0:
+            progress(LacImport.Phase.CHECK, offset, len(rows))
         line = offset + 2  # the header is line 1
         try:
             row = _parse(values, line, companies, postcodes, served)
@@ -391,27 +429,65 @@ def _spellings(rows: list[Row]) -> set[str]:
     return {row.full_name for row in rows} | {row.full_name.title() for row in rows}
 
 
-def progress_key(lac_import_id: int) -> str:
-    return f"lac-import-progress:{lac_import_id}"
-
-
 @transaction.atomic
 def apply(lac_import: LacImport, *, actor) -> dict:
-    """Import a previewed file: all rows or none. Returns the summary."""
+    """Import a previewed file: all rows or none. Returns the summary.
+
+    Imports into one session run one at a time: the session row is locked first, so a
+    second run of the same list (a retry, a second worker) waits here and then finds
+    it imported. The import's own row is held only against a change of the list
+    itself (``_hold``), so that the progress line of a list a worker imports
+    (``Progress``, written while this transaction is open) can update it meanwhile."""
+    session = LacSession.objects.select_for_update().get(pk=lac_import.session_id)
+    _hold(lac_import.pk)
+    lac_import = LacImport.objects.select_related("ocmw").get(pk=lac_import.pk)
+    if lac_import.status == LacImport.Status.IMPORTED:
+        raise ImportFileError(_("This file was already imported."))
+    if lac_import.status not in IMPORTABLE:
+        raise ImportFileError(_("This list cannot be imported. Upload the file again."))
+    # Only a list a worker imports has someone watching its progress.
+    watched = lac_import.status == LacImport.Status.IMPORTING
+    with Progress(lac_import.pk) if watched else Progress.quiet() as progress:
+        summary = _write(lac_import, session, actor=actor, progress=progress)
+    # Written last, after the last progress line: this locks the import's row until the
+    # commit, and only then do watchers see it imported.
+    lac_import.status = LacImport.Status.IMPORTED
+    lac_import.summary = summary
+    lac_import.phase = ""
+    lac_import.checked = {}  # the check's copy of rows goes: retention strips ``content`` only
+    lac_import.save(update_fields=["status", "summary", "phase", "checked"])
+    audit.record("lac.import", session, actor=actor, organisation=lac_import.ocmw, data=summary)
+    return summary
+
+
+def _hold(lac_import_id: int) -> None:
+    """Hold the list's row until the import commits (PostgreSQL's FOR KEY SHARE): retention,
+    which strips stored lists (``FOR UPDATE``), waits for the import, and a second
+    "confirm" (``FOR NO KEY UPDATE``) and the progress lines (an UPDATE of no key) do not.
+    SQLite has one writer at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM referrals_lacimport WHERE id = %s FOR KEY SHARE", [lac_import_id]
+        )
+
+
+def _write(lac_import: LacImport, session: LacSession, *, actor, progress: Progress) -> dict:
     from referrals.cases.services import arrears_team_of
 
-    lac_import = LacImport.objects.select_for_update().get(pk=lac_import.pk)
-    if lac_import.status != LacImport.Status.PREVIEW:
-        raise ImportFileError(_("This file was already imported."))
-    ocmw, session = lac_import.ocmw, lac_import.session
+    ocmw = lac_import.ocmw
     # Checked and matched again, the accounts locked: whatever changed since the preview
     # (another import, a manual edit) is what this import builds on, not the preview.
-    plan = _check(lac_import.content.encode(), ocmw=ocmw)
+    plan = _check(lac_import.content.encode(), ocmw=ocmw, progress=progress)
+    lines = len(plan.rows) + len(plan.problems)
+    progress(LacImport.Phase.MATCH, 0, lines)
     _match(plan, ocmw, lock=True)
     if plan.problems:
         raise ImportFileError(_("Some rows have problems. Fix the file and upload it again."))
     team = arrears_team_of(ocmw)
     total = len(plan.rows)
+    progress(LacImport.Phase.WRITE, 0, total)
 
     new_rows = [row for row in plan.rows if row.action == "create"]
     client_ids = bulk.insert_rows(
@@ -441,7 +517,7 @@ def apply(lac_import: LacImport, *, actor) -> dict:
         ("case_id", "referral_id"),
         [(matched[client_id], referral_id) for referral_id, client_id in referrals],
     )
-    cache.set(progress_key(lac_import.pk), {"done": len(new_rows) // 2, "total": total}, 3600)
+    progress(LacImport.Phase.WRITE, total // 4, total)
 
     known_cases = [row.case_id for row in plan.rows if row.action != "create"]
     existing = dict(
@@ -467,30 +543,30 @@ def apply(lac_import: LacImport, *, actor) -> dict:
     updated = ArrearsRecord.objects.filter(pk__in=bulk.among([r[0] for r in to_update], "bigint"))
     before = {pk: figures for pk, *figures in updated.values_list("pk", *ARREARS_FIGURES)}
     _update_arrears(to_update)
+    progress(LacImport.Phase.WRITE, total // 2, total)
     _keep_changes(to_create, to_update, before, actor=actor)
-    on_agenda = set(session.agenda.values_list("case_id", flat=True))
-    start = len(on_agenda)
+    progress(LacImport.Phase.WRITE, total * 3 // 4, total)
+    # New files go after the last one on the agenda (positions may have gaps).
+    on_agenda = dict(session.agenda.values_list("case_id", "position"))
+    start = max(on_agenda.values(), default=0)
     bulk.insert_rows(
         AgendaItem,
         ("session_id", "case_id", "position"),
         [
             (session.pk, case_id, start + i + 1)
-            for i, case_id in enumerate(sorted({row.case_id for row in plan.rows} - on_agenda))
+            for i, case_id in enumerate(
+                sorted({row.case_id for row in plan.rows} - on_agenda.keys())
+            )
         ],
     )
-    summary = plan.summary
-    lac_import.status = LacImport.Status.IMPORTED
-    lac_import.summary = summary
-    lac_import.save(update_fields=["status", "summary"])
-    audit.record("lac.import", session, actor=actor, organisation=ocmw, data=summary)
-    cache.set(progress_key(lac_import.pk), {"done": total, "total": total}, 3600)
-    return summary
+    progress(LacImport.Phase.WRITE, total, total, force=True)
+    return plan.summary
 
 
 def start_import(
     *, ocmw: Organisation, session: LacSession, actor, filename: str, raw: bytes
 ) -> tuple[LacImport, Plan]:
-    """Store an uploaded file for preview (nothing is imported yet)."""
+    """Store an uploaded file for preview (nothing is imported yet), checked now."""
     plan = preview(raw, ocmw=ocmw)
     lac_import = LacImport.objects.create(
         ocmw=ocmw,
@@ -499,8 +575,374 @@ def start_import(
         filename=filename[:200],
         content=decode(raw),
         summary=plan.summary,
+        row_count=len(plan.rows) + len(plan.problems),
     )
     return lac_import, plan
+
+
+def receive_list(
+    *, ocmw: Organisation, session: LacSession, actor, filename: str, raw: bytes
+) -> tuple[LacImport, Plan | None]:
+    """An upload: checked now when the list is short (its plan comes back), by a worker
+    when it has more than ``BACKGROUND_ROWS`` rows (None comes back; the preview page
+    follows the check). A file that cannot be read at all is refused now, either way
+    (``ImportFileError``)."""
+    from referrals.cases.tasks import check_lac_import
+
+    text = decode(raw)
+    rows, _header = _read_text(text)
+    if len(rows) <= BACKGROUND_ROWS:
+        return start_import(ocmw=ocmw, session=session, actor=actor, filename=filename, raw=raw)
+    with transaction.atomic():
+        lac_import = LacImport.objects.create(
+            ocmw=ocmw,
+            session=session,
+            uploaded_by=actor,
+            filename=filename[:200],
+            content=text,
+            status=LacImport.Status.CHECKING,
+            row_count=len(rows),
+            progress_total=len(rows),
+            queued_at=timezone.now(),
+        )
+        enqueue(check_lac_import, lac_import.pk)
+    return lac_import, None
+
+
+def rows_in_list(lac_import: LacImport) -> int:
+    """Every row of the file; for a list uploaded before they were counted, the preview's."""
+    return lac_import.row_count or sum(
+        lac_import.summary.get(kind, 0)
+        for kind in ("create", "match", "update", "unchanged", "problems")
+    )
+
+
+def runs_in_background(lac_import: LacImport) -> bool:
+    """Whether a worker imports the list: every row counts, unchanged ones as well (each
+    is read, checked, compared and locked)."""
+    return rows_in_list(lac_import) > BACKGROUND_ROWS
+
+
+def confirm(lac_import: LacImport, *, actor) -> dict | None:
+    """The person confirms a previewed list.
+
+    A short list is imported now and its summary comes back. A long one is queued for
+    a worker: "queued" and the job are written in this one transaction (the job
+    commits with it, or neither does), and None comes back. A list that is queued or
+    being imported already queues nothing more: None again (show its progress)."""
+    from referrals.cases.tasks import run_lac_import
+
+    with transaction.atomic():
+        # No key: a press while the list is being imported does not wait for the import.
+        lac_import = (
+            LacImport.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("ocmw", "session")
+            .get(pk=lac_import.pk)
+        )
+        if lac_import.status in (LacImport.Status.QUEUED, LacImport.Status.IMPORTING):
+            return None
+        if lac_import.status == LacImport.Status.IMPORTED:
+            raise ImportFileError(_("This file was already imported."))
+        if lac_import.status != LacImport.Status.PREVIEW:
+            raise ImportFileError(_("This list cannot be imported. Upload the file again."))
+        if not runs_in_background(lac_import):
+            return apply(lac_import, actor=actor)
+        lac_import.status = LacImport.Status.QUEUED
+        lac_import.queued_at = timezone.now()
+        lac_import.heartbeat_at = None
+        lac_import.phase = ""
+        lac_import.progress_done = 0
+        lac_import.progress_total = rows_in_list(lac_import)
+        lac_import.save(
+            update_fields=[
+                "status",
+                "queued_at",
+                "heartbeat_at",
+                "phase",
+                "progress_done",
+                "progress_total",
+            ]
+        )
+        audit.record(
+            "lac.import.queued",
+            lac_import.session,
+            actor=actor,
+            organisation=lac_import.ocmw,
+            data={"rows": rows_in_list(lac_import)},
+        )
+        enqueue(run_lac_import, lac_import.pk, actor.pk)
+    return None
+
+
+def start_running(lac_import: LacImport) -> None:
+    """A worker takes the list up: "being imported", and a first sign of life. Run
+    outside a transaction, so the watcher sees it before the import itself starts;
+    a run taken over from a worker that stopped takes it up again."""
+    LacImport.objects.filter(pk=lac_import.pk, status__in=IMPORTABLE).update(
+        status=LacImport.Status.IMPORTING,
+        phase=LacImport.Phase.CHECK,
+        progress_done=0,
+        progress_total=rows_in_list(lac_import),
+        heartbeat_at=timezone.now(),
+    )
+
+
+def mark_failed(lac_import_id: int, failure: str) -> None:
+    """The check or import stopped with an error (after its transaction rolled back);
+    a list imported meanwhile stays imported, one that failed before keeps its reason."""
+    active = (LacImport.Status.CHECKING, *IMPORTABLE)
+    LacImport.objects.filter(pk=lac_import_id, status__in=active).update(
+        status=LacImport.Status.FAILED, failure=failure, phase="", checked={}
+    )
+
+
+def check_in_background(lac_import_id: int) -> dict:
+    """The check (preview) of a long list, by a worker. The plan's summary, its problems
+    and its first rows are kept for the preview page, and the list then waits for
+    confirmation. Writes nothing else, so a second run changes nothing; problems are
+    written in the language of the person who uploaded the list."""
+    lac_import = LacImport.objects.select_related("ocmw", "uploaded_by").get(pk=lac_import_id)
+    if lac_import.status != LacImport.Status.CHECKING:
+        return lac_import.summary
+    total = rows_in_list(lac_import)
+    LacImport.objects.filter(pk=lac_import.pk).update(
+        phase=LacImport.Phase.CHECK,
+        progress_done=0,
+        progress_total=total,
+        heartbeat_at=timezone.now(),
+    )
+    with translation.override(lac_import.uploaded_by.language), Progress(lac_import.pk) as progress:
+        plan = preview(lac_import.content.encode(), ocmw=lac_import.ocmw, progress=progress)
+        checked = {
+            "problems": [[line, str(text)] for line, text in plan.problems[:PREVIEW_PROBLEMS]],
+            "rows": [_shown(row) for row in plan.rows[:PREVIEW_ROWS]],
+        }
+    LacImport.objects.filter(pk=lac_import.pk, status=LacImport.Status.CHECKING).update(
+        status=LacImport.Status.PREVIEW,
+        summary=plan.summary,
+        checked=checked,
+        phase="",
+        progress_done=total,
+        heartbeat_at=timezone.now(),
+    )
+    return plan.summary
+
+
+def _shown(row: Row) -> dict:
+    """A row as the preview page shows it."""
+    return {
+        "line": row.line,
+        "full_name": row.full_name,
+        "street": row.street,
+        "postcode": {"code": row.postcode.code, "name": row.postcode.name},
+        "amount": str(row.amount),
+        "action": row.action,
+    }
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the preview page shows of a plan: counts, problems and the first rows."""
+
+    summary: dict
+    problems: list
+    rows: list
+    row_total: int
+
+    @property
+    def problem_total(self) -> int:
+        return self.summary.get("problems", len(self.problems))
+
+
+def shown_plan(lac_import: LacImport) -> Shown | None:
+    """The preview of an upload: kept by the background check of a long list, made now
+    for a short one (as it stands now). Once a long list is imported (or failed), only
+    its counts: the check's copy of its rows is gone (see ``apply``), and checking it
+    again would take the request as long as the check took the worker. None while
+    there is no preview (being checked, or the check failed)."""
+    summary = lac_import.summary
+    planned = sum(summary.get(kind, 0) for kind in ("create", "match", "update", "unchanged"))
+    if lac_import.checked:
+        return Shown(summary, lac_import.checked["problems"], lac_import.checked["rows"], planned)
+    if lac_import.status == LacImport.Status.CHECKING or not summary:
+        return None
+    if lac_import.status != LacImport.Status.PREVIEW and runs_in_background(lac_import):
+        return Shown(summary, [], [], planned)
+    plan = preview(lac_import.content.encode(), ocmw=lac_import.ocmw)
+    return Shown(plan.summary, plan.problems, plan.rows[:PREVIEW_ROWS], len(plan.rows))
+
+
+# --- How far a check or an import got ------------------------------------------------------
+
+
+def progress_key(lac_import_id: int) -> str:
+    """The cache's copy of how far it got: {"done": rows, "total": rows}."""
+    return f"lac-import-progress:{lac_import_id}"
+
+
+def _beat_key(lac_import_id: int) -> str:
+    """The cache's copy of the last sign of life: {"phase": ..., "at": ISO time}."""
+    return f"lac-import-beat:{lac_import_id}"
+
+
+# The progress line: an UPDATE of no key, which the import's hold on the row (FOR KEY
+# SHARE, see ``_hold``) lets through. SKIP LOCKED: when the row is locked otherwise (the
+# import writing its status, retention) the line never waits or deadlocks; it is left out.
+_PROGRESS_SQL = """
+    UPDATE referrals_lacimport
+       SET phase = %s, progress_done = %s, progress_total = %s, heartbeat_at = %s
+     WHERE id = (
+        SELECT id FROM referrals_lacimport WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED
+     )
+"""
+
+
+class Progress:
+    """How far a worker's check or import of a list got, written where the person
+    waiting sees it while the work's own transaction is still open.
+
+    - PostgreSQL: the import's row gets phase, rows done and total, and the time of
+      this sign of life, through a second connection of its own, in autocommit,
+      opened at the first line and closed at the end. So each line is committed at
+      once, while the import's transaction (which does not lock that row before its
+      last statement, see ``apply``) is still open. The import being done is only
+      seen when it commits its status.
+    - SQLite (the demo and quick tests): a second connection would wait for the
+      writer's lock, so the lines go through the cache only (the demo's worker is a
+      thread of the web process, sharing its memory cache); the row gets the first
+      sign of life before the transaction (``start_running``) and the outcome when it
+      commits.
+    - The cache gets each line on PostgreSQL too (``progress_key``); a cache that is
+      away loses lines, never the import. ``watch`` takes the newest.
+
+    At most one line a second, apart from a new phase and a forced line.
+    """
+
+    EVERY_SECONDS = 1.0
+
+    def __init__(self, lac_import_id: int | None):
+        self.lac_import_id = lac_import_id
+        self._side = None
+        self._side_broken = False
+        self._last: tuple[str, float] | None = None
+
+    @classmethod
+    def quiet(cls) -> Progress:
+        """Nobody watches (a short list, in the web request): no lines."""
+        return cls(None)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+    def __call__(self, phase: str, done: int, total: int, *, force: bool = False) -> None:
+        if self.lac_import_id is None:
+            return
+        now = time.monotonic()
+        if not force and self._last is not None:
+            last_phase, last_at = self._last
+            if last_phase == phase and now - last_at < self.EVERY_SECONDS:
+                return
+        self._last = (str(phase), now)
+        at = timezone.now()
+        self._to_database(str(phase), done, total, at)
+        self._to_cache(str(phase), done, total, at)
+
+    def _to_database(self, phase: str, done: int, total: int, at) -> None:
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql" or self._side_broken:
+            return
+        try:
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._side.cursor() as cursor:
+                cursor.execute(_PROGRESS_SQL, [phase, done, total, at, self.lac_import_id])
+        except DatabaseError:
+            # A progress line is never worth failing the import for.
+            logger.warning("no progress line for LAC import %s", self.lac_import_id, exc_info=True)
+            self._side_broken = True
+            self.close()
+
+    def _to_cache(self, phase: str, done: int, total: int, at) -> None:
+        try:
+            cache.set_many(
+                {
+                    progress_key(self.lac_import_id): {"done": done, "total": total},
+                    _beat_key(self.lac_import_id): {"phase": phase, "at": at.isoformat()},
+                },
+                3600,
+            )
+        except Exception:  # Redis away: the import goes on without its progress line
+            logger.warning("no progress line in the cache for LAC import %s", self.lac_import_id)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the person waiting for a check or an import is told.
+
+    ``state``: "waiting" (for a worker, since ``waiting_since``), "running" (``phase``,
+    ``done`` of ``total`` rows, last sign of life ``quiet_for`` seconds ago), "stalled"
+    (no sign of life for longer than a worker may be silent: the worker stopped, and
+    its job is handed to another one), "ready" (checked, waiting for confirmation),
+    "imported" (committed) or "failed" (``failure``). ``job``: "check" or "import"."""
+
+    state: str
+    job: str
+    phase: str = ""
+    done: int = 0
+    total: int = 0
+    waiting_since: datetime | None = None
+    quiet_for: int | None = None
+    failure: str = ""
+
+    @property
+    def polling(self) -> bool:
+        return self.state in ("waiting", "running", "stalled")
+
+    @property
+    def phase_label(self) -> str:
+        return LacImport.Phase(self.phase).label if self.phase in LacImport.Phase.values else ""
+
+
+def watch(lac_import: LacImport, *, now: datetime | None = None) -> Watch:
+    """How the check or the import of a list stands, from its row and the cache's
+    newest sign of life (see ``Progress``)."""
+    Status = LacImport.Status
+    now = now or timezone.now()
+    status = lac_import.status
+    job = "check" if status == Status.CHECKING or not lac_import.summary else "import"
+    if status == Status.IMPORTED:
+        return Watch("imported", "import", done=lac_import.progress_total)
+    if status == Status.FAILED:
+        return Watch("failed", job, failure=lac_import.failure or LacImport.Failure.ERROR)
+    if status == Status.PREVIEW:
+        return Watch("ready", "check")
+    phase, done, total = lac_import.phase, lac_import.progress_done, lac_import.progress_total
+    beat = lac_import.heartbeat_at
+    if status == Status.QUEUED or beat is None:
+        return Watch("waiting", job, waiting_since=lac_import.queued_at, total=total)
+    cached = _cached_line(lac_import.pk)
+    if cached is not None and cached[3] > beat:
+        phase, done, total, beat = cached
+    quiet_for = max(int((now - beat).total_seconds()), 0)
+    state = "stalled" if quiet_for > settings.PORTAL_WORKER_LOST_AFTER else "running"
+    return Watch(state, job, phase=phase, done=done, total=total, quiet_for=quiet_for)
+
+
+def _cached_line(lac_import_id: int) -> tuple[str, int, int, datetime] | None:
+    try:
+        lines = cache.get_many([progress_key(lac_import_id), _beat_key(lac_import_id)])
+        how_far, beat = lines[progress_key(lac_import_id)], lines[_beat_key(lac_import_id)]
+        at = datetime.fromisoformat(beat["at"])
+        return beat["phase"], int(how_far["done"]), int(how_far["total"]), at
+    except Exception:  # nothing there, or the cache is away: the row's line stands
+        return None
 
 
 # --- Thousands of rows at once --------------------------------------------------------------

@@ -266,7 +266,8 @@ class AgendaItem(models.Model):
 
     session = models.ForeignKey(LacSession, on_delete=models.CASCADE, related_name="agenda")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
-    position = models.PositiveSmallIntegerField(default=0)
+    # An agenda can hold tens of thousands of files (a list of all of Flanders' arrears).
+    position = models.PositiveIntegerField(default=0)
     decision = models.CharField(_("decision"), max_length=14, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     motivation = models.TextField(_("motivation"), blank=True)
@@ -284,18 +285,39 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         constraints = [models.UniqueConstraint(fields=["session", "case"], name="agenda_case_once")]
+        # The session page and its print read the agenda in this order, a page or a
+        # chunk at a time (``AgendaItemQuerySet.in_chunks``).
+        indexes = [
+            models.Index(fields=["session", "position", "id"], name="agenda_session_order_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.session} — {self.case}"
 
 
 class LacImport(models.Model):
-    """An uploaded LAC list: previewed first, imported on confirmation."""
+    """An uploaded LAC list: checked first (a preview), imported on confirmation.
+
+    A long list (more than ``lac_import.BACKGROUND_ROWS`` rows) is checked and imported by
+    a worker; ``phase``, ``progress_done``/``progress_total`` and ``heartbeat_at`` tell the
+    person waiting how far it got (see ``lac_import.Progress``)."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEW = "preview", _("Waiting for confirmation")
+        QUEUED = "queued", _("Waiting to be imported")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
+
+    class Phase(models.TextChoices):
+        CHECK = "check", _("Checking the rows")
+        MATCH = "match", _("Comparing with the cases we already have")
+        WRITE = "write", _("Writing the cases and arrears")
+
+    class Failure(models.TextChoices):
+        ROWS = "rows", _("Some rows have problems")
+        ERROR = "error", _("Unexpected error")
 
     ocmw = models.ForeignKey("partners.Organisation", on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(LacSession, on_delete=models.PROTECT, related_name="imports")
@@ -305,8 +327,20 @@ class LacImport(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=200)
     content = models.TextField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PREVIEW)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     summary = models.JSONField(default=dict, blank=True)
+    # Every row of the file, with or without problems: what decides where the work runs.
+    row_count = models.PositiveIntegerField(default=0)
+    # A background check keeps what the preview page shows: {"problems": [[line, text]],
+    # "rows": [the first rows, as the page shows them]}; emptied when the list is imported
+    # or fails (retention strips clients from ``content``, and deletes old previews).
+    checked = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(max_length=5, choices=Failure.choices, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    phase = models.CharField(max_length=5, choices=Phase.choices, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = LacImportQuerySet.as_manager()
 

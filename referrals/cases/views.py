@@ -6,11 +6,15 @@ OCMW): for anyone else these URLs answer 404, like a page that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +22,7 @@ from portal.core.exceptions import ActionRefused, StaleVersion
 from portal.core.pagination import page_of
 from portal.core.versions import CONFLICT
 from portal.core.views import done, form_refusal, message_refusal
+from portal.templatetags.portal_format import euro
 from referrals.cases import forms as case_forms
 from referrals.cases import lac_import
 from referrals.cases import services as cases
@@ -31,6 +36,7 @@ from referrals.cases.access import (
 from referrals.cases.models import (
     ArrearsRecord,
     Case,
+    LacImport,
     LacSession,
     PaymentPlan,
 )
@@ -207,12 +213,17 @@ def lac_sessions(request):
     return render(request, "referrals/lac/sessions.html", context)
 
 
+AGENDA_PAGE = 50
+PRINT_CHUNK = 500
+_ROWS = "<!-- the agenda's rows -->"
+
+
 @login_required
 def lac_session_detail(request, pk: int):
     session = get_lac_session_for_user_or_404(request.user, pk)
-    agenda = session.agenda.select_related(
-        "case__client__postcode", "case__arrears", "case__worker", "payment_plan"
-    )
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    agenda = session.agenda.for_page().matching(query)
+    page = page_of(agenda, request.GET.get("page"), size=AGENDA_PAGE, max_page=10_000)
     rows = [
         (
             item,
@@ -220,19 +231,25 @@ def lac_session_detail(request, pk: int):
                 prefix=f"d{item.pk}", initial={"decided_on": session.date, "version": item.version}
             ),
         )
-        for item in agenda
+        for item in page.items
     ]
     return render(
         request,
         "referrals/lac/session.html",
         {
             "session": session,
+            "page": page,
             "agenda": rows,
+            "q": query,
+            "on_agenda": session.agenda.count(),
+            "first_number": (page.number - 1) * AGENDA_PAGE + 1,
             "held_form": case_forms.SessionHeldForm(
                 initial={"members_present": session.members_present, "version": session.version}
             ),
-            "upload_form": case_forms.LacUploadForm(),
-            "imports": session.imports.select_related("uploaded_by")[:10],
+            # Not the lists themselves: a long one is megabytes.
+            "imports": session.imports.select_related("uploaded_by").defer(
+                "content", "checked", "summary"
+            )[:10],
             "today": timezone.localdate(),
         },
     )
@@ -240,10 +257,54 @@ def lac_session_detail(request, pk: int):
 
 @login_required
 def lac_session_print(request, pk: int):
+    """The whole agenda, streamed: the page around it is rendered now, its rows
+    ``PRINT_CHUNK`` files at a time, so a long agenda is never held in memory at once."""
     session = get_lac_session_for_user_or_404(request.user, pk)
-    agenda = session.agenda.select_related("case__client__postcode", "case__arrears__water_company")
-    return render(
-        request, "referrals/lac/print_agenda.html", {"session": session, "agenda": agenda}
+    page = render_to_string(
+        "referrals/lac/print_agenda.html",
+        {"session": session, "rows": mark_safe(_ROWS)},  # noqa: S308 - a constant comment
+        request=request,
+    )
+    head, tail = page.split(_ROWS)
+    language = translation.get_language()
+
+    def agenda():
+        yield head
+        number = 0
+        with translation.override(language):
+            for chunk in session.agenda.for_print().in_chunks(PRINT_CHUNK):
+                yield _printed_rows(enumerate(chunk, start=number + 1))
+                number += len(chunk)
+        yield tail
+
+    return StreamingHttpResponse(agenda(), content_type="text/html; charset=utf-8")
+
+
+def _printed_rows(numbered) -> str:
+    """Rows of the printed agenda, from ``for_print``'s values. Built here rather than by
+    a template: the template engine takes a fraction of a millisecond a row, and the
+    print of an agenda of 30.000 files has to be done well within the web worker's
+    30 seconds."""
+    yes, no = _("yes"), _("no")
+    rows = [
+        (
+            number,
+            Case(pk=item["case_id"]).reference,
+            item["full_name"],
+            item["street"],
+            item["postcode"],
+            item["place"],
+            item["water_company"] or "—",
+            euro(item["amount"]) if item["arrears"] else "",
+            yes if item["reached_at"] else no,
+        )
+        for number, item in numbered
+    ]
+    return format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}<br>{}, {} {}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "</tr>\n",
+        rows,
     )
 
 
@@ -256,6 +317,14 @@ def decision_letter(request, item_pk: int):
     return render(request, "referrals/lac/decision_letter.html", {"item": item})
 
 
+def _back_to_agenda(request, session_id: int, item_pk: int | None = None):
+    """The session page as it was: the same search and page, at the item."""
+    kept = {name: request.GET[name] for name in ("q", "page") if request.GET.get(name)}
+    url = reverse("lac_session_detail", args=[session_id])
+    url += f"?{urlencode(kept)}" if kept else ""
+    return redirect(f"{url}#item-{item_pk}" if item_pk else url)
+
+
 @login_required
 @require_POST
 def lac_decision(request, item_pk: int):
@@ -266,7 +335,7 @@ def lac_decision(request, item_pk: int):
             raise ActionRefused(_("Choose a decision and a date."))
         cases.record_decision(item, actor=request.user, **form.recorded())
         messages.success(request, _("The decision was saved."))
-    return redirect("lac_session_detail", pk=item.session_id)
+    return _back_to_agenda(request, item.session_id, item.pk)
 
 
 @login_required
@@ -291,7 +360,7 @@ def lac_upload(request, pk: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            lac, _plan = lac_import.start_import(
+            lac, _plan = lac_import.receive_list(
                 ocmw=session.ocmw,
                 session=session,
                 actor=request.user,
@@ -305,25 +374,19 @@ def lac_upload(request, pk: int):
     return render(request, "referrals/lac/upload.html", {"session": session, "form": form})
 
 
-BACKGROUND_ROWS = 2000
-
-
 @login_required
 def lac_import_preview(request, pk: int):
     lac = get_lac_import_for_user_or_404(request.user, pk)
     if request.method == "POST":
         if not can_change_arrears(request.user, lac.session):
             raise PermissionDenied
-        from referrals.cases.tasks import run_lac_import
-
-        if lac.summary.get("create", 0) + lac.summary.get("update", 0) > BACKGROUND_ROWS:
-            run_lac_import.enqueue(lac.pk, request.user.pk)
-            return redirect("lac_import_progress", pk=lac.pk)
         try:
-            summary = lac_import.apply(lac, actor=request.user)
+            summary = lac_import.confirm(lac, actor=request.user)
         except lac_import.ImportFileError as problem:
             messages.error(request, str(problem))
             return redirect("lac_import_preview", pk=lac.pk)
+        if summary is None:  # a worker imports it
+            return redirect("lac_import_progress", pk=lac.pk)
         messages.success(
             request,
             _(
@@ -333,16 +396,22 @@ def lac_import_preview(request, pk: int):
             % summary,
         )
         return redirect("lac_session_detail", pk=lac.session_id)
-    plan = lac_import.preview(lac.content.encode(), ocmw=lac.ocmw)
-    return render(request, "referrals/lac/preview.html", {"lac": lac, "plan": plan})
+    if lac.status in (LacImport.Status.QUEUED, LacImport.Status.IMPORTING):
+        return redirect("lac_import_progress", pk=lac.pk)
+    context = {"lac": lac, "shown": lac_import.shown_plan(lac), "watch": lac_import.watch(lac)}
+    return render(request, "referrals/lac/preview.html", context)
 
 
 @login_required
 def lac_import_progress(request, pk: int):
-    lac = get_lac_import_for_user_or_404(request.user, pk)
-    progress = cache.get(lac_import.progress_key(lac.pk)) or {"done": 0, "total": 0}
+    """How a list's check or import stands; htmx asks again every second while it runs."""
+    lac = get_lac_import_for_user_or_404(request.user, pk, defer=("content", "checked"))
+    watch = lac_import.watch(lac)
     template = "referrals/lac/_progress.html" if request.htmx else "referrals/lac/progress.html"
-    return render(request, template, {"lac": lac, "progress": progress})
+    response = render(request, template, {"lac": lac, "watch": watch})
+    if request.htmx and watch.state == "ready":
+        response["HX-Refresh"] = "true"  # the preview page now shows what will change
+    return response
 
 
 @login_required

@@ -56,6 +56,9 @@ PSEUDONYM = "Gepseudonimiseerd {id}"
 DEFAULT = RetentionPolicy()
 # An upload is checked and confirmed in one sitting; a day later nobody will confirm it.
 ABANDONED_PREVIEW = timedelta(days=1)
+# Lists that never made it into the cases: a preview nobody confirmed, a check that
+# stopped, an import that failed. After ABANDONED_PREVIEW they are deleted, not kept.
+UNIMPORTED = (LacImport.Status.PREVIEW, LacImport.Status.CHECKING, LacImport.Status.FAILED)
 
 
 @dataclass
@@ -120,7 +123,7 @@ def due(now: datetime | None = None) -> RetentionReport:
 
 
 def _due_lac_lists(report: RetentionReport, now: datetime) -> None:
-    previews = LacImport.objects.filter(status=LacImport.Status.PREVIEW)
+    previews = LacImport.objects.filter(status__in=UNIMPORTED)
     report.previews = list(
         previews.filter(uploaded_at__lt=now - ABANDONED_PREVIEW)
         .order_by("pk")
@@ -232,7 +235,7 @@ def _apply_lac_lists(report: RetentionReport) -> tuple[int, int]:
     # Locked: an import being confirmed meanwhile is either finished (and stripped) or not.
     found = LacImport.objects.select_for_update().filter(pk__in=[*report.lists, *report.previews])
     for lac in found.order_by("pk"):
-        if lac.status == LacImport.Status.PREVIEW:
+        if lac.status in UNIMPORTED and lac.pk in report.previews:
             lac.delete()
             previews += 1
             continue

@@ -65,12 +65,13 @@ def test_no_stored_list_names_a_purged_client(cast, upload):
 
     report = retention.due(now=timezone.now() + LATER)
     assert report.cases == [case.pk]
-    assert sorted(report.lists) == sorted([imported.pk, failed.pk])
+    assert report.lists == [imported.pk]
+    assert report.previews == [failed.pk]  # it never made it into the cases: it goes
     retention.apply(report)
 
     assert Client.objects.get(pk=case.client_id).full_name.startswith("Gepseudonimiseerd")
     contents = list(LacImport.objects.values_list("content", flat=True))
-    assert len(contents) == 2
+    assert len(contents) == 1
     assert not any(_mentions_jan(content) for content in contents)
     # The other household and what the import did stay.
     kept = LacImport.objects.get(pk=imported.pk)
@@ -154,3 +155,17 @@ def test_dry_run_counts_lists_and_previews_and_changes_nothing(cast, upload, cap
         _mentions_jan(content) for content in LacImport.objects.values_list("content", flat=True)
     )
     assert not LacImport.objects.filter(pk=stale.pk).exists()
+
+
+def test_a_check_that_stopped_and_a_failed_import_go_like_abandoned_previews(cast, upload):
+    """Neither made it into the cases; their rows (names, amounts) must not stay."""
+    stopped = upload(ILSE, filename="gestopt.csv")
+    failed = upload(JAN, filename="mislukt.csv")
+    LacImport.objects.filter(pk=stopped.pk).update(status=LacImport.Status.CHECKING)
+    LacImport.objects.filter(pk=failed.pk).update(status=LacImport.Status.FAILED)
+    LacImport.objects.update(uploaded_at=timezone.now() - timedelta(days=2))
+
+    report = retention.due()
+    assert sorted(report.previews) == sorted([stopped.pk, failed.pk])
+    retention.apply(report)
+    assert not LacImport.objects.exists()

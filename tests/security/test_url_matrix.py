@@ -314,7 +314,21 @@ ROWS = [
         lambda w: {"pk": w.other_lac_session.pk},
         label="other",
     ),
+    # The agenda's search and pages (#17): the same audience as the session itself.
+    own(
+        "lac_session_detail",
+        a.ARREARS_TEAM_AALST,
+        lambda w: {"pk": w.lac_session.pk},
+        query=lambda w: "q=a&page=2",
+        label="search",
+    ),
     own("lac_session_print", a.ARREARS_TEAM_AALST, lambda w: {"pk": w.lac_session.pk}),
+    own(
+        "lac_session_print",
+        a.ARREARS_TEAM_DENDERMONDE,
+        lambda w: {"pk": w.other_lac_session.pk},
+        label="other",
+    ),
     post_only("lac_session_held", a.ARREARS_AALST, args=lambda w: {"pk": w.lac_session.pk}),
     own("lac_upload", a.ARREARS_TEAM_AALST, lambda w: {"pk": w.lac_session.pk}),
     post_only("lac_decision", a.ARREARS_AALST, args=lambda w: {"item_pk": w.agenda_item.pk}),
