@@ -169,7 +169,7 @@ PORTAL_SCHEDULE = {
     "webhooks": {"task": "portal.core.tasks.deliver_due_webhooks", "every": 60},
     "referral_deadlines": {"task": "referrals.periodic.process_referral_deadlines", "every": 3600},
     "session_reminders": {"task": "training.tasks.send_session_reminders", "every": 3600},
-    "lac_escalations": {"task": "referrals.periodic.escalate_lac_sessions", "at": "07:00"},
+    "lac_escalations": {"task": "referrals.cases.tasks.escalate_lac_sessions", "at": "07:00"},
     "grants": {"task": "partners.tasks.rebuild_grants", "at": "02:00"},
     "retention": {"task": "referrals.periodic.apply_retention", "at": "02:30"},
     "sessions": {"task": "portal.core.tasks.clear_expired_sessions", "at": "03:00"},

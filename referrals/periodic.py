@@ -1,7 +1,8 @@
 """The referrals app's periodic jobs (``PORTAL_SCHEDULE``, queued by the task workers).
 
 Each does all that is due, and nothing twice: running one again, or after a
-missed run, is harmless."""
+missed run, is harmless. The LAC escalation lives with the arrears, in
+referrals/cases/tasks.py."""
 
 from __future__ import annotations
 
@@ -23,13 +24,6 @@ def process_referral_deadlines() -> dict:
     from referrals.referrals.services import process_deadlines
 
     return process_deadlines()
-
-
-@task(priority=Priority.NOTIFY)
-def escalate_lac_sessions() -> int:
-    from referrals.cases.services import escalate_unreached
-
-    return escalate_unreached()
 
 
 @task(priority=Priority.BULK)

@@ -74,3 +74,12 @@ def run_lac_import(lac_import_id: int, actor_id: int) -> dict:
 
 class LacImportFailed(Exception):
     """An import failed for an unexpected reason (the details are not kept)."""
+
+
+@task(priority=Priority.NOTIFY)
+def escalate_lac_sessions() -> int:
+    """Periodic (PORTAL_SCHEDULE): tell coordinators about coming sessions with
+    clients not reached yet; each session once."""
+    from referrals.cases.services import escalate_unreached
+
+    return escalate_unreached()
