@@ -439,7 +439,11 @@ class ScheduledRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once"),
         ]
-        indexes = [models.Index(fields=["name", "-slot"], name="scheduled_run_latest_idx")]
+        indexes = [
+            models.Index(fields=["name", "-slot"], name="scheduled_run_latest_idx"),
+            # /health/ reports the latest run on every check.
+            models.Index(fields=["-queued_at"], name="scheduled_run_queued_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
