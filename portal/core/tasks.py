@@ -19,14 +19,14 @@ import logging
 from enum import IntEnum
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.db import transaction
 from django.tasks import Task, task, task_backends
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from portal.core import sealing
+from portal.core.mail import make_email
 from portal.core.models import Invitation, Notification
 
 logger = logging.getLogger("portal.core.tasks")
@@ -90,13 +90,15 @@ def send_invitation_email(invitation_id: int, sealed_link: str) -> None:
     if invitation.revoked_at or invitation.accepted_at:
         return  # revoked or accepted before the job ran (or ran again)
     link = sealing.unseal(sealed_link, purpose="job-argument")
-    # The invitee has no language preference yet: Dutch, the portal's default.
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"invitation": invitation, "link": link}
-        subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
-        body = render_to_string("portal/email/invitation_body.txt", context)
-    headers = {"Message-ID": message_id("invitation", invitation.pk)}
-    EmailMessage(subject, body, to=[invitation.email], headers=headers).send()
+    make_email(
+        subject_template="portal/email/invitation_subject.txt",
+        body_template="portal/email/invitation_body.txt",
+        context={"invitation": invitation, "link": link},
+        # The invitee has no language preference yet: Dutch, the portal's default.
+        language=settings.LANGUAGE_CODE,
+        to=[invitation.email],
+        headers={"Message-ID": message_id("invitation", invitation.pk)},
+    ).send()
 
 
 @task(priority=Priority.NOTIFY)
@@ -111,13 +113,11 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     sent = 0
     with mailers.default as mailer:  # one connection to the mail server for all of them
         for notification in waiting.select_related("recipient").order_by("pk"):
-            with translation.override(notification.recipient.language):
-                context = {"notification": notification, "base_url": base}
-                subject = render_to_string("portal/email/notification_subject.txt", context)
-                body = render_to_string("portal/email/notification_body.txt", context)
-            message = EmailMessage(
-                subject.strip(),
-                body,
+            message = make_email(
+                subject_template="portal/email/notification_subject.txt",
+                body_template="portal/email/notification_body.txt",
+                context={"notification": notification, "base_url": base},
+                language=notification.recipient.language,
                 to=[notification.recipient.email],
                 headers={"Message-ID": message_id("notification", notification.pk)},
             )

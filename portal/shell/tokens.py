@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from partners.permissions import can_manage_members
@@ -59,14 +59,8 @@ def revoke_token(
         notify(
             [token.user],
             kind="api_token.revoked",
-            # Lazy, so each person reads it in their own language.
-            text=lazy(
-                lambda: (
-                    _("An admin of %(organisation)s revoked your API token “%(name)s”.")
-                    % {"organisation": organisation.name, "name": token.name}
-                ),
-                str,
-            )(),
+            text=gettext_lazy("An admin of %(organisation)s revoked your API token “%(name)s”."),
+            params={"organisation": organisation.name, "name": token.name},
         )
     return token
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation, Team
 from partners.principal import (
@@ -431,8 +432,8 @@ def escalate_unreached(*, today: date | None = None) -> int:
         notify(
             coordinators,
             kind="lac.unreached",
-            text=_("%(n)s clients on the LAC session of %(date)s are not reached yet.")
-            % {"n": row["unreached"], "date": session.date.strftime("%d/%m/%Y")},
+            text=gettext_lazy("%(n)s clients on the LAC session of %(date)s are not reached yet."),
+            params={"n": row["unreached"], "date": session.date.strftime("%d/%m/%Y")},
             link=reverse("lac_session_detail", args=[session.pk]),
         )
         LacSession.objects.filter(pk=session.pk).update(escalated_at=timezone.now())

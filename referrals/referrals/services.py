@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import Team
 from partners.principal import as_principal, is_member_of_team, people_in_team
@@ -108,21 +109,30 @@ def _team_members(team_id: int, *, role: str | None = None):
     return people_in_team(team_id, role=role)
 
 
-def _tell_referrer(referral: Referral, text) -> None:
-    """Status news for the referrer, only while the client's consent allows feedback."""
+def _tell_referrer(referral: Referral, text, **params) -> None:
+    """Status news for the referrer, only while the client's consent allows feedback.
+    ``text`` is a lazy message; ``%(ref)s`` in it is the referral's reference."""
     if referrer_sees_status(referral):
         notify(
             [referral.created_by],
             kind="referral.status",
             text=text,
+            params={"ref": referral.reference, **params},
             link=_link(referral),
             reference=referral.reference,
         )
 
 
-def _tell_receivers(referral: Referral, text, *, kind: str = "referral.news") -> None:
+def _tell_receivers(referral: Referral, text, *, kind: str = "referral.news", **params) -> None:
     recipients = list(_team_members(referral.receiving_team_id))
-    notify(recipients, kind=kind, text=text, link=_link(referral), reference=referral.reference)
+    notify(
+        recipients,
+        kind=kind,
+        text=text,
+        params={"ref": referral.reference, **params},
+        link=_link(referral),
+        reference=referral.reference,
+    )
 
 
 def _require_receiver(actor: User, referral: Referral) -> None:
@@ -215,7 +225,7 @@ def _submit(referral: Referral, *, actor: User) -> Referral:
     link_referral(referral)
     _tell_receivers(
         referral,
-        _("New referral %(ref)s for your team.") % {"ref": referral.reference},
+        gettext_lazy("New referral %(ref)s for your team."),
         kind="referral.new",
     )
     return referral
@@ -242,9 +252,7 @@ def acknowledge_referral(referral: Referral, *, actor: User, version: int) -> Re
     _require_receiver(actor, referral)
     referral = _lock(referral, version, "acknowledge")
     _move(referral, actor=actor, action="acknowledge", fields={"acknowledged_at": timezone.now()})
-    _tell_referrer(
-        referral, _("The OCMW has received referral %(ref)s.") % {"ref": referral.reference}
-    )
+    _tell_referrer(referral, gettext_lazy("The OCMW has received referral %(ref)s."))
     return referral
 
 
@@ -292,7 +300,8 @@ def assign_referral(referral: Referral, *, actor: User, worker: User, version: i
         notify(
             [worker],
             kind="referral.assigned",
-            text=_("Referral %(ref)s was assigned to you.") % {"ref": referral.reference},
+            text=gettext_lazy("Referral %(ref)s was assigned to you."),
+            params={"ref": referral.reference},
             link=_link(referral),
             reference=referral.reference,
         )
@@ -314,9 +323,7 @@ def record_contact(
     )
     if message and not share:
         _note(referral, actor=actor, text=message, visible_to_referrer=False)
-    _tell_referrer(
-        referral, _("The OCMW has made contact for referral %(ref)s.") % {"ref": referral.reference}
-    )
+    _tell_referrer(referral, gettext_lazy("The OCMW has made contact for referral %(ref)s."))
     return referral
 
 
@@ -348,7 +355,7 @@ def plan_appointment(
     )
     _tell_referrer(
         referral,
-        _("An appointment is planned for referral %(ref)s.") % {"ref": referral.reference},
+        gettext_lazy("An appointment is planned for referral %(ref)s."),
     )
     return referral
 
@@ -368,7 +375,7 @@ def close_referral(
         message=message,
         fields={"outcome": outcome, "closed_at": timezone.now()},
     )
-    _tell_referrer(referral, _("Referral %(ref)s is closed.") % {"ref": referral.reference})
+    _tell_referrer(referral, gettext_lazy("Referral %(ref)s is closed."))
     return referral
 
 
@@ -392,7 +399,7 @@ def refuse_referral(
         message=message,
         fields={"refusal_reason": reason, "closed_at": timezone.now()},
     )
-    _tell_referrer(referral, _("Referral %(ref)s was not taken on.") % {"ref": referral.reference})
+    _tell_referrer(referral, gettext_lazy("Referral %(ref)s was not taken on."))
     return referral
 
 
@@ -428,13 +435,13 @@ def transfer_referral(
     )
     _tell_receivers(
         referral,
-        _("Referral %(ref)s was transferred to your team.") % {"ref": referral.reference},
+        gettext_lazy("Referral %(ref)s was transferred to your team."),
         kind="referral.new",
     )
     _tell_referrer(
         referral,
-        _("Referral %(ref)s was passed on to %(ocmw)s.")
-        % {"ref": referral.reference, "ocmw": to_team.organisation.name},
+        gettext_lazy("Referral %(ref)s was passed on to %(ocmw)s."),
+        ocmw=to_team.organisation.name,
     )
     return referral
 
@@ -457,9 +464,7 @@ def withdraw_referral(
         fields={"closed_at": timezone.now()},
     )
     if was_submitted:
-        _tell_receivers(
-            referral, _("Referral %(ref)s was withdrawn.") % {"ref": referral.reference}
-        )
+        _tell_receivers(referral, gettext_lazy("Referral %(ref)s was withdrawn."))
     return referral
 
 
@@ -478,8 +483,9 @@ def withdraw_consent(referral: Referral, *, actor: User, version: int) -> Referr
     if referral.status != S.DRAFT:
         _tell_receivers(
             referral,
-            _("The client withdrew consent for referral %(ref)s. Do not contact them for it.")
-            % {"ref": referral.reference},
+            gettext_lazy(
+                "The client withdrew consent for referral %(ref)s. Do not contact them for it."
+            ),
         )
     return referral
 
@@ -519,13 +525,9 @@ def post_message(
     )
     audit.record("referral.message", referral, actor=actor, organisation=referral.receiving_ocmw)
     if receiver and shared:
-        _tell_referrer(
-            referral, _("New message about referral %(ref)s.") % {"ref": referral.reference}
-        )
+        _tell_referrer(referral, gettext_lazy("New message about referral %(ref)s."))
     elif not receiver:
-        _tell_receivers(
-            referral, _("The partner wrote about referral %(ref)s.") % {"ref": referral.reference}
-        )
+        _tell_receivers(referral, gettext_lazy("The partner wrote about referral %(ref)s."))
     return entry
 
 
@@ -569,15 +571,14 @@ def process_deadlines(*, now: datetime | None = None) -> dict[str, int]:
             _move(referral, actor=None, action="expire", fields={"closed_at": now})
             _tell_receivers(
                 referral,
-                _("Referral %(ref)s expired: nobody took it on.") % {"ref": referral.reference},
+                gettext_lazy("Referral %(ref)s expired: nobody took it on."),
             )
             _tell_referrer(
                 referral,
-                _(
+                gettext_lazy(
                     "Referral %(ref)s expired: the OCMW did not react in time. "
                     "Please contact the OCMW."
-                )
-                % {"ref": referral.reference},
+                ),
             )
             counts["expired"] += 1
         elif age >= policy.escalate_after_days and referral.escalated_at is None:
@@ -585,8 +586,10 @@ def process_deadlines(*, now: datetime | None = None) -> dict[str, int]:
             notify(
                 coordinators,
                 kind="referral.escalation",
-                text=_("Referral %(ref)s has waited %(days)s working days for your team.")
-                % {"ref": referral.reference, "days": age},
+                text=gettext_lazy(
+                    "Referral %(ref)s has waited %(days)s working days for your team."
+                ),
+                params={"ref": referral.reference, "days": age},
                 link=_link(referral),
                 reference=referral.reference,
             )
@@ -595,8 +598,7 @@ def process_deadlines(*, now: datetime | None = None) -> dict[str, int]:
         elif age >= policy.remind_after_days and referral.reminded_at is None:
             _tell_receivers(
                 referral,
-                _("Reminder: referral %(ref)s is waiting for your team.")
-                % {"ref": referral.reference},
+                gettext_lazy("Reminder: referral %(ref)s is waiting for your team."),
                 kind="referral.reminder",
             )
             Referral.objects.filter(pk=referral.pk).update(reminded_at=now)

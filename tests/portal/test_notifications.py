@@ -3,7 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.core.models import Notification
-from portal.core.notifications import notify
+from portal.core.notifications import Untranslated, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_notify_creates_one_row_per_person_and_mails_after_commit(
         notify(
             [cast.social_worker, cast.coordinator, cast.social_worker],
             kind="test",
-            text="Nieuwe doorverwijzing",
+            text=Untranslated("Nieuwe doorverwijzing"),
             link="/x/",
             reference="DV-000001",
         )
@@ -28,12 +28,12 @@ def test_notify_creates_one_row_per_person_and_mails_after_commit(
 def test_inactive_people_get_nothing(cast):
     cast.outsider.is_active = False
     cast.outsider.save()
-    assert notify([cast.outsider], kind="t", text="x") == []
+    assert notify([cast.outsider], kind="t", text=Untranslated("x")) == []
 
 
 def test_list_shows_only_own_notifications_and_marks_them_read(cast, client):
-    notify([cast.partner_worker], kind="t", text="Voor de partner")
-    notify([cast.social_worker], kind="t", text="Voor het OCMW")
+    notify([cast.partner_worker], kind="t", text=Untranslated("Voor de partner"))
+    notify([cast.social_worker], kind="t", text=Untranslated("Voor het OCMW"))
     client.force_login(cast.partner_worker)
     page = client.get(reverse("notifications")).content.decode()
     assert "Voor de partner" in page
@@ -52,7 +52,7 @@ def test_notification_list_query_count_is_constant(
     cast, client, count, django_assert_max_num_queries
 ):
     for i in range(count):
-        notify([cast.partner_worker], kind="t", text=f"Bericht {i}")
+        notify([cast.partner_worker], kind="t", text=Untranslated(f"Bericht {i}"))
     client.force_login(cast.partner_worker)
     with django_assert_max_num_queries(6):
         client.get(reverse("notifications"))

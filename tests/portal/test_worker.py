@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from portal.core import worker as worker_module
 from portal.core.models import Notification, WorkerBeat
-from portal.core.notifications import notify
+from portal.core.notifications import Untranslated, notify
 from portal.core.tasks import enqueue, send_notification_emails
 from portal.core.worker import MAX_ATTEMPTS, Worker, hand_back_orphans
 from tests.portal import worker_tasks
@@ -52,7 +52,7 @@ def _notification(cast) -> Notification:
 
 def test_a_job_of_a_rolled_back_change_is_never_recorded_and_never_runs(cast, jobs_in_database):
     with transaction.atomic():
-        notify([cast.social_worker], kind="test", text="Nieuwe doorverwijzing")
+        notify([cast.social_worker], kind="test", text=Untranslated("Nieuwe doorverwijzing"))
         assert DBTaskResult.objects.count() == 1  # written with the change…
         transaction.set_rollback(True)
     assert DBTaskResult.objects.count() == 0  # …and gone with it
@@ -62,14 +62,16 @@ def test_a_job_of_a_rolled_back_change_is_never_recorded_and_never_runs(cast, jo
 
 def test_a_job_of_a_rolled_back_change_never_runs_on_the_immediate_backend(cast):
     with transaction.atomic():
-        notify([cast.social_worker], kind="test", text="Nieuwe doorverwijzing")
+        notify([cast.social_worker], kind="test", text=Untranslated("Nieuwe doorverwijzing"))
         transaction.set_rollback(True)
     assert mail.outbox == []
 
 
 def test_a_committed_job_waits_for_a_worker_and_runs_once(cast, jobs_in_database):
     with transaction.atomic():
-        (created,) = notify([cast.social_worker], kind="test", text="Nieuwe doorverwijzing")
+        (created,) = notify(
+            [cast.social_worker], kind="test", text=Untranslated("Nieuwe doorverwijzing")
+        )
     assert mail.outbox == []  # recorded, not run
     job = DBTaskResult.objects.get()
     assert job.status == TaskResultStatus.READY

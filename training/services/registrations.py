@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners.models import Organisation
 from portal.core import audit
@@ -21,7 +21,7 @@ from portal.core.models import User
 from portal.core.notifications import notify
 from training.models import Registration, Session
 from training.permissions import can_manage_registration, can_register_for, can_register_self
-from training.services.shared import MAX_HEADCOUNT, local_time, session_link, translated_later
+from training.services.shared import MAX_HEADCOUNT, local_time, session_link
 
 
 def sync_full_status(session: Session) -> None:
@@ -66,14 +66,11 @@ def move_up_waiting_list(session: Session) -> list[Registration]:
         notify(
             User.objects.filter(pk__in={r.registered_by_id for r in promoted}),
             kind="session.place_free",
-            text=translated_later(
-                gettext_noop(
-                    'Places became free at "%(title)s" (%(when)s): people your organisation '
-                    "put on the waiting list now have a place."
-                ),
-                title=session.title,
-                when=local_time(session.starts_at),
+            text=gettext_lazy(
+                'Places became free at "%(title)s" (%(when)s): people your organisation '
+                "put on the waiting list now have a place."
             ),
+            params={"title": session.title, "when": local_time(session.starts_at)},
             link=session_link(session),
             reference=session.reference,
         )

@@ -7,15 +7,15 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from portal.core import audit
 from portal.core.models import User
 from portal.core.notifications import notify
 from training.models import Registration, Session
-from training.services.shared import local_time, session_link, translated_later
+from training.services.shared import local_time, session_link
 
-REMINDER_TEXT = gettext_noop(
+REMINDER_TEXT = gettext_lazy(
     'Reminder: "%(title)s" is on %(when)s at %(venue)s. Your organisation has '
     "%(confirmed)s place(s) and %(waiting)s on the waiting list."
 )
@@ -54,16 +54,16 @@ def send_session_reminders(*, within_days: int = 2, actor: User | None = None) -
         notify(
             User.objects.filter(pk__in={r.registered_by_id for r in registrations}),
             kind="session.reminder",
-            text=translated_later(
-                REMINDER_TEXT,
-                title=session.title,
-                when=local_time(session.starts_at),
-                venue=f"{session.venue.name} ({session.venue.address})"
+            text=REMINDER_TEXT,
+            params={
+                "title": session.title,
+                "when": local_time(session.starts_at),
+                "venue": f"{session.venue.name} ({session.venue.address})"
                 if session.venue.address
                 else session.venue.name,
-                confirmed=confirmed,
-                waiting=waiting,
-            ),
+                "confirmed": confirmed,
+                "waiting": waiting,
+            },
             link=session_link(session),
             reference=session.reference,
         )

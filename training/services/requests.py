@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation
 from partners.principal import holders_of
@@ -25,7 +25,7 @@ from training.permissions import (
     may_cohost,
 )
 from training.services.sessions import create_session
-from training.services.shared import local_time, normalise_topics, translated_later
+from training.services.shared import local_time, normalise_topics
 
 
 def request_link(session_request: SessionRequest) -> str:
@@ -79,10 +79,8 @@ def request_session(
     notify(
         holders_of("plan_sessions", ocmw.pk),
         kind="session_request.new",
-        text=translated_later(
-            gettext_noop("%(organisation)s asks for an information session."),
-            organisation=organisation.name,
-        ),
+        text=gettext_lazy("%(organisation)s asks for an information session."),
+        params={"organisation": organisation.name},
         link=request_link(session_request),
         reference=session_request.reference,
     )
@@ -129,10 +127,8 @@ def plan_requested_session(
     notify(
         [locked.requested_by],
         kind="session_request.planned",
-        text=translated_later(
-            gettext_noop("Your request for an information session is planned: %(when)s."),
-            when=local_time(session.starts_at),
-        ),
+        text=gettext_lazy("Your request for an information session is planned: %(when)s."),
+        params={"when": local_time(session.starts_at)},
         link=request_link(locked),
         reference=locked.reference,
     )
@@ -165,13 +161,11 @@ def decline_session_request(
     notify(
         [locked.requested_by],
         kind="session_request.declined",
-        text=translated_later(
-            gettext_noop(
-                "%(ocmw)s cannot plan the information session you asked for. "
-                "The reason is in the portal."
-            ),
-            ocmw=locked.ocmw.name,
+        text=gettext_lazy(
+            "%(ocmw)s cannot plan the information session you asked for. "
+            "The reason is in the portal."
         ),
+        params={"ocmw": locked.ocmw.name},
         link=request_link(locked),
         reference=locked.reference,
     )

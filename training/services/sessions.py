@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from partners.models import Language, Organisation
 from portal.core import audit
@@ -33,7 +33,6 @@ from training.services.shared import (
     local_time,
     normalise_topics,
     session_link,
-    translated_later,
 )
 
 
@@ -160,15 +159,15 @@ def update_session(
         notify(
             registered_users(locked),
             kind="session.changed",
-            text=translated_later(
-                gettext_noop(
-                    'The information session "%(title)s" has changed: it is now on %(when)s, '
-                    "at %(venue)s."
-                ),
-                title=locked.title,
-                when=local_time(locked.starts_at),
-                venue=locked.venue.name,
+            text=gettext_lazy(
+                'The information session "%(title)s" has changed: it is now on %(when)s, '
+                "at %(venue)s."
             ),
+            params={
+                "title": locked.title,
+                "when": local_time(locked.starts_at),
+                "venue": locked.venue.name,
+            },
             link=session_link(locked),
             reference=locked.reference,
         )
@@ -240,14 +239,11 @@ def cancel_session(session: Session, *, actor: User, reason: str) -> Session:
     notify(
         recipients,
         kind="session.cancelled",
-        text=translated_later(
-            gettext_noop(
-                'The information session "%(title)s" of %(when)s is cancelled. '
-                "Please tell the people you registered."
-            ),
-            title=locked.title,
-            when=local_time(locked.starts_at),
+        text=gettext_lazy(
+            'The information session "%(title)s" of %(when)s is cancelled. '
+            "Please tell the people you registered."
         ),
+        params={"title": locked.title, "when": local_time(locked.starts_at)},
         link=session_link(locked),
         reference=locked.reference,
     )

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from portal.core.exceptions import ActionRefused
@@ -45,11 +43,6 @@ MATERIAL_EXTENSIONS = (
     "txt", "png", "jpg", "jpeg",
 )  # fmt: skip
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
-
-
-def translated_later(message: str, **params):
-    """A notification text translated later, in each recipient's own language."""
-    return lazy(lambda: gettext(message) % params, str)()
 
 
 def local_time(moment) -> str:
