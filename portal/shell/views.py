@@ -25,7 +25,7 @@ from portal.core.views import form_refusal, message_refusal
 from portal.shell import tokens
 from portal.shell import webhooks as webhook_services
 from portal.shell.forms import AcceptInvitationForm, ApiTokenForm, LanguageForm, WebhookEndpointForm
-from referrals.referrals.figures import response_time
+from referrals.referrals.figures import ENOUGH_REFERRALS, REPLY_DAYS, reply_figures
 
 
 def home(request):
@@ -312,8 +312,10 @@ def webhook_retry(request, pk: int, endpoint_pk: int, delivery_pk: int):
 
 @login_required
 def organisation_detail(request, pk: int):
-    """An organisation's profile, with how quickly an OCMW takes up referrals."""
+    """An organisation's profile, with how each team of an OCMW takes up referrals."""
     context = partner_views.organisation_profile(request, pk)
     organisation = context["organisation"]
-    context["response"] = response_time(organisation) if organisation.is_ocmw else None
+    if organisation.is_ocmw:
+        context["replies"] = reply_figures(organisation, context["receiving_teams"])
+        context["reply_days"], context["enough_referrals"] = REPLY_DAYS, ENOUGH_REFERRALS
     return render(request, "partners/organisation_detail.html", context)

@@ -139,7 +139,8 @@ def test_member_of_another_organisation_cannot_be_removed_through_this_one(cast,
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_ocmw_profile_shows_how_quickly_it_acknowledges(cast, client, make_referral):
+def test_ocmw_profile_shows_how_quickly_each_team_makes_contact(cast, client, make_referral):
+    """Through the real services: first contact is when the OCMW records it."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -147,16 +148,22 @@ def test_ocmw_profile_shows_how_quickly_it_acknowledges(cast, client, make_refer
     from referrals.referrals import services
     from referrals.referrals.models import Referral
 
-    for hours in (2, 10, 30):
+    for hours in (2, 10, 30, 60, 90):
         referral = make_referral()
         Referral.objects.filter(pk=referral.pk).update(
             submitted_at=timezone.now() - timedelta(hours=hours)
         )
         referral.refresh_from_db()
-        services.acknowledge_referral(referral, actor=cast.social_worker, version=referral.version)
+        referral = services.acknowledge_referral(
+            referral, actor=cast.social_worker, version=referral.version
+        )
+        services.record_contact(referral, actor=cast.social_worker, version=referral.version)
     client.force_login(cast.other_partner_worker)
     response = client.get(reverse("organisation_detail", args=[cast.ocmw.pk]))
-    assert response.context["response"] == {"count": 3, "median_hours": 10.0}
-    assert 'data-role="response-time"' in response.content.decode()
+    replies = {row.team_id: row for row in response.context["replies"]}
+    watercel = replies[cast.teams.watercel.pk]
+    assert (watercel.contacted, watercel.taken_on, watercel.refused) == (5, 5, 0)
+    assert 29.9 <= watercel.median_hours <= 30.1
+    assert 'data-role="reply-figures"' in response.content.decode()
     empty = client.get(reverse("organisation_detail", args=[cast.other_ocmw.pk]))
-    assert empty.context["response"]["count"] == 0
+    assert [row.referrals for row in empty.context["replies"]] == [0]
