@@ -1,10 +1,11 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Language, Membership, Offer, Organisation, Postcode, Team
 from partners.services import ORGANISATION_PROFILE_FIELDS, TEAM_SETTING_FIELDS
-from portal.core.forms import VersionedModelForm
+from portal.core.forms import PhoneField, PlausibleDateField, VersionedModelForm
 
 
 class WordListField(forms.MultipleChoiceField):
@@ -26,6 +27,9 @@ class OrganisationProfileForm(VersionedModelForm):
         label=_("Postcode"),
         queryset=Postcode.objects.select_related("municipality"),
         required=False,
+    )
+    phone = PhoneField(
+        label=capfirst(Organisation._meta.get_field("phone").verbose_name), required=False
     )
 
     class Meta:
@@ -55,13 +59,10 @@ class AgreementProposalForm(forms.Form):
     may_be_named = forms.BooleanField(
         label=_("The OCMW may name the partner as a contact on letters and cards"), required=False
     )
-    valid_from = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    valid_until = forms.DateField(
-        label=_("Ends on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    # An agreement may put in writing a collaboration of some years; it may end far ahead.
+    valid_from = PlausibleDateField(label=_("Starts on"), years_back=5, years_ahead=2)
+    valid_until = PlausibleDateField(
+        label=_("Ends on"), required=False, years_back=0, years_ahead=20
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -10,12 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Language, Organisation, Postcode, Team
-from portal.core.forms import VersionedModelForm
+from portal.core.forms import (
+    PhoneField,
+    PlausibleDateField,
+    VersionedModelForm,
+    choose_one,
+)
 from training.models import Audience, Evaluation, Registration, Session, Topic, Venue
 from training.permissions import cohost_candidates
 from training.services import MAX_HEADCOUNT, MAX_MATERIAL_BYTES, SESSION_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -49,14 +53,15 @@ class SessionForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("For whom"), choices=Audience.choices, widget=forms.RadioSelect
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="nl")
+    language = forms.ChoiceField(label=_("Language"), choices=choose_one(Language.choices))
     organising_team = forms.ModelChoiceField(
         label=_("Organising team"), queryset=Team.objects.none(), empty_label=_("Choose a team")
     )
     venue = forms.ModelChoiceField(
         label=_("Venue"), queryset=Venue.objects.none(), empty_label=_("Choose a venue")
     )
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    # Planned up to two years ahead; one held lately may still be entered or edited.
+    date = PlausibleDateField(label=_("Date"), years_back=1, years_ahead=2)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME)
     capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=1000)
@@ -172,9 +177,8 @@ class RegistrationForm(forms.Form):
     participant_name = forms.CharField(
         label=_("Name of the person"), max_length=150, required=False
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Phone"),
-        max_length=30,
         required=False,
         help_text=_("Only if the organiser may need to reach the person."),
     )
@@ -310,8 +314,9 @@ class SessionRequestForm(forms.Form):
     topics = TopicsField()
     other_topic = SessionForm.base_fields["other_topic"]
     audience = SessionForm.base_fields["audience"]
-    preferred_from = forms.DateField(label=_("Preferably from"), widget=DATE)
-    preferred_until = forms.DateField(label=_("Preferably until"), widget=DATE)
+    # A wish for a coming session: from today, at most two years ahead.
+    preferred_from = PlausibleDateField(label=_("Preferably from"), years_back=0, years_ahead=2)
+    preferred_until = PlausibleDateField(label=_("Preferably until"), years_back=0, years_ahead=2)
     preferred_moments = forms.CharField(
         label=_("Best moments"),
         max_length=200,
@@ -397,7 +402,7 @@ class SessionFilterForm(forms.Form):
     )
     where = forms.ChoiceField(label=_("Where"), choices=WHERE_CHOICES, required=False)
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
-    day = forms.DateField(label=_("Day"), required=False, widget=DATE)
+    day = PlausibleDateField(label=_("Day"), required=False, years_ahead=5)
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False
     )

@@ -1,19 +1,26 @@
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
 from partners.principal import as_principal, people_in_arrears_teams
-from portal.core.forms import VersionedModelForm
+from portal.core.forms import AmountField, PlausibleDateField, VersionedModelForm, choose_one
 from referrals.cases.models import AgendaItem, ArrearsRecord, PaymentPlan
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_field = ArrearsRecord._meta.get_field
 
 
 class ArrearsForm(VersionedModelForm):
+    amount_outstanding = AmountField(label=capfirst(_field("amount_outstanding").verbose_name))
+    flow_limiter_since = PlausibleDateField(
+        label=capfirst(_field("flow_limiter_since").verbose_name), required=False, years_ahead=0
+    )
+
     class Meta:
         model = ArrearsRecord
         fields = [
@@ -24,38 +31,29 @@ class ArrearsForm(VersionedModelForm):
             "flow_limiter_since",
             "justification_note",
         ]
-        widgets = {
-            "flow_limiter_since": DATE,
-            "justification_note": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {"justification_note": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["water_company"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.WATER_COMPANY
         )
-        self.fields["amount_outstanding"].localize = True
-        self.fields["amount_outstanding"].widget.is_localized = True
 
 
 class InvoiceForm(forms.Form):
     number = forms.CharField(label=_("Invoice number"), max_length=40)
-    issued_on = forms.DateField(label=_("Invoice date"), widget=DATE)
-    amount = forms.DecimalField(
-        label=_("Amount"), max_digits=10, decimal_places=2, min_value=0, localize=True
-    )
+    issued_on = PlausibleDateField(label=_("Invoice date"), years_back=10, years_ahead=0)
+    amount = AmountField(label=_("Amount"))
 
 
 class PaymentPlanForm(forms.Form):
-    total_amount = forms.DecimalField(
-        label=_("Total amount"), max_digits=10, decimal_places=2, min_value=0, localize=True
-    )
+    total_amount = AmountField(label=_("Total amount"), min_value=Decimal("0.01"))
     instalments = forms.IntegerField(label=_("Number of instalments"), min_value=1, max_value=120)
-    start_date = forms.DateField(label=_("First instalment on"), widget=DATE)
+    start_date = PlausibleDateField(label=_("First instalment on"), years_back=1, years_ahead=2)
 
 
 class PlanStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=PaymentPlan.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=choose_one(PaymentPlan.Status.choices))
 
 
 class CaseNoteForm(forms.Form):
@@ -63,7 +61,8 @@ class CaseNoteForm(forms.Form):
 
 
 class LacSessionForm(forms.Form):
-    on = forms.DateField(label=_("Date of the session"), widget=DATE)
+    # Planned up to two years ahead; one held lately may be entered afterwards.
+    on = PlausibleDateField(label=_("Date of the session"), years_back=2, years_ahead=2)
     escalate_days_before = forms.IntegerField(
         label=_("Tell the coordinator this many days before, if clients are not reached"),
         min_value=0,
@@ -74,23 +73,26 @@ class LacSessionForm(forms.Form):
 
 class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label=_("Decision"), choices=AgendaItem.Decision.choices)
-    decided_on = forms.DateField(label=_("Date"), widget=DATE)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=choose_one(AgendaItem.Decision.choices),
+        error_messages={"required": _("Choose the decision.")},
+    )
+    decided_on = PlausibleDateField(label=_("Date"), years_back=2, years_ahead=2)
     motivation = forms.CharField(
         label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    plan_total = forms.DecimalField(
-        label=_("Payment plan: total"),
-        required=False,
-        max_digits=10,
-        decimal_places=2,
-        localize=True,
+    plan_total = AmountField(
+        label=_("Payment plan: total"), required=False, min_value=Decimal("0.01")
     )
     plan_instalments = forms.IntegerField(
         label=_("Payment plan: instalments"), required=False, min_value=1, max_value=120
     )
-    plan_start = forms.DateField(
-        label=_("Payment plan: first instalment on"), required=False, widget=DATE
+    plan_start = PlausibleDateField(
+        label=_("Payment plan: first instalment on"),
+        required=False,
+        years_back=1,
+        years_ahead=2,
     )
 
     def recorded(self) -> dict:

@@ -1,11 +1,28 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Postcode, Team
+from partners.models import Language, Postcode, Team
 from partners.principal import people_in_team
-from referrals.referrals.models import Client, Consent, Referral
+from portal.core.forms import (
+    PhoneField,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    choose_one,
+)
+from referrals.referrals.models import Channel, Client, Consent, Referral
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def _label(model, name: str):
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _start_empty(form: forms.ModelForm, *names: str) -> None:
+    """A new object's model defaults are not answers: these questions start unanswered."""
+    if form.instance.pk is None:
+        for name in names:
+            form.initial.pop(name, None)
+            form.fields[name].initial = None
 
 
 class PostcodeField(forms.ModelChoiceField):
@@ -21,6 +38,13 @@ class ClientForm(forms.ModelForm):
         queryset=Postcode.objects.filter(municipality__valid_until__isnull=True).order_by(
             "code", "name"
         ),
+    )
+    phone = PhoneField(label=_label(Client, "phone"), required=False)
+    language = forms.ChoiceField(
+        label=_label(Client, "language"), choices=choose_one(Language.choices)
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_label(Client, "preferred_channel"), choices=choose_one(Channel.choices)
     )
 
     class Meta:
@@ -39,13 +63,10 @@ class ClientForm(forms.ModelForm):
             "closed_envelope",
             "trusted_person",
         ]
-        widgets = {"language": forms.Select(choices=[])}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from partners.models import Language
-
-        self.fields["language"].widget.choices = Language.choices
+        _start_empty(self, "language", "preferred_channel")
 
     def clean(self):
         cleaned = super().clean()
@@ -70,10 +91,19 @@ class ReferralForm(forms.ModelForm):
             "contact_via",
             "heard_at_session",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "lac_session_date": DATE}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    # The session in the client's letter: lately held or coming, never decades off.
+    lac_session_date = PlausibleDateField(
+        label=_label(Referral, "lac_session_date"), required=False, years_back=2, years_ahead=2
+    )
+    contact_via = forms.ChoiceField(
+        label=_label(Referral, "contact_via"), choices=choose_one(Referral.ContactVia.choices)
+    )
 
     def __init__(self, *args, teams, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _start_empty(self, "contact_via")
         self.fields["team"].queryset = teams.select_related("organisation")
         field = self.fields["heard_at_session"]
         field.queryset = sessions if sessions is not None else field.queryset.none()
@@ -102,7 +132,6 @@ class ConsentForm(forms.Form):
     feedback = forms.ChoiceField(
         label=_("What may we hear back from the OCMW?"),
         choices=Consent.Feedback.choices,
-        initial=Consent.Feedback.STATUS,
         widget=forms.RadioSelect,
     )
     method = forms.ChoiceField(
@@ -142,21 +171,20 @@ class ContactForm(VersionForm, MessageMixin):
 
 
 class AppointmentForm(VersionForm, MessageMixin):
-    at = forms.DateTimeField(
-        label=_("Date and hour"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    at = PlausibleDateTimeField(label=_("Date and hour"), years_back=0, years_ahead=1)
     place = forms.CharField(label=_("Place"), max_length=200)
 
 
 class CloseForm(VersionForm, MessageMixin):
-    outcome = forms.ChoiceField(label=_("How did it end?"), choices=Referral.Outcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("How did it end?"), choices=choose_one(Referral.Outcome.choices)
+    )
 
 
 class RefuseForm(VersionForm, MessageMixin):
     reason = forms.ChoiceField(
         label=_("Why is it not taken on?"),
-        choices=[c for c in Referral.RefusalReason.choices if c[0] != "not_our_area"],
+        choices=choose_one(c for c in Referral.RefusalReason.choices if c[0] != "not_our_area"),
     )
 
 

@@ -82,13 +82,13 @@ def referral_new(request):
                 submit="submit" in request.POST,
             )
             if referral.status == Referral.Status.SUBMITTED:
+                messages.success(request, _sent(referral))
+            else:
                 messages.success(
                     request,
-                    _("Referral %(ref)s was sent to %(ocmw)s.")
-                    % {"ref": referral.reference, "ocmw": referral.receiving_ocmw.name},
+                    _("The draft %(ref)s was saved. It is not sent yet.")
+                    % {"ref": referral.reference},
                 )
-            else:
-                messages.success(request, _("The draft was saved."))
             return redirect("referral_detail", pk=referral.pk)
     return render(
         request,
@@ -228,7 +228,7 @@ def referral_action(request, pk: int, action: str):
     if valid:
         with form_refusal(form):
             call(referral, request.user, form.cleaned_data)
-            messages.success(request, _("Saved."))
+            messages.success(request, _action_done(action, referral, form.cleaned_data))
             if not Referral.objects.visible_to(request.user).filter(pk=referral.pk).exists():
                 return redirect("referral_inbox")  # transferred to a team the person is not in
             return redirect("referral_detail", pk=referral.pk)
@@ -239,6 +239,55 @@ def referral_action(request, pk: int, action: str):
     if not valid:
         messages.error(request, _("Please check what you filled in."))
     return redirect("referral_detail", pk=referral.pk)
+
+
+def _action_done(action: str, referral: Referral, data: dict) -> str:
+    """What happened to which referral, said after an action."""
+    ref = referral.reference
+    if action == "assign":
+        worker = data["worker"]
+        return _("%(ref)s is assigned to %(name)s.") % {
+            "ref": ref,
+            "name": worker.full_name or worker.email,
+        }
+    if action == "plan_appointment":
+        return _("The appointment of %(when)s at %(place)s is recorded on %(ref)s.") % {
+            "ref": ref,
+            "when": timezone.localtime(data["at"]).strftime("%d/%m/%Y %H:%M"),
+            "place": data["place"],
+        }
+    if action == "close":
+        return _("%(ref)s is closed: %(outcome)s.") % {
+            "ref": ref,
+            "outcome": dict(Referral.Outcome.choices)[data["outcome"]].lower(),
+        }
+    if action == "transfer":
+        team = data["to_team"]
+        return _("%(ref)s was passed on to %(team)s of %(organisation)s.") % {
+            "ref": ref,
+            "team": team.name,
+            "organisation": team.organisation.name,
+        }
+    if action == "submit":
+        referral.refresh_from_db(fields=["receiving_team", "receiving_ocmw"])
+        return _sent(referral)
+    said = {
+        "acknowledge": _("You confirmed the receipt of %(ref)s."),
+        "record_contact": _("The contact with the client is recorded on %(ref)s."),
+        "refuse": _("%(ref)s is not taken on. The referring partner is told."),
+        "message": _("Your message was added to %(ref)s."),
+        "withdraw": _("%(ref)s was withdrawn."),
+        "withdraw_consent": _("The client's consent for %(ref)s was withdrawn."),
+    }
+    return said[action] % {"ref": ref}
+
+
+def _sent(referral: Referral) -> str:
+    return _("%(ref)s was sent to %(team)s of %(ocmw)s.") % {
+        "ref": referral.reference,
+        "team": referral.receiving_team.name,
+        "ocmw": referral.receiving_ocmw.name,
+    }
 
 
 def _receiver_forms() -> set[str]:

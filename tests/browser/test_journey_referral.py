@@ -98,6 +98,9 @@ def fill_client_and_question(page, name: str, aalst: Postcode) -> None:
     form.locator("[name='client-street']").fill("Pontstraat 12")
     form.locator("[name='client-postcode']").select_option(str(aalst.pk))
     form.locator("[name='client-phone']").fill("0470 12 34 56")
+    # Nothing is chosen for the partner: language, channel and contact route start empty.
+    form.locator("[name='client-language']").select_option("nl")
+    form.locator("[name='client-preferred_channel']").select_option("phone")
     form.locator("[name='client-preferred_times']").fill("'s morgens")
     form.locator("[name='client-closed_envelope']").check()
     form.locator("[name='referral-reason']").select_option("water")
@@ -109,6 +112,7 @@ def fill_client_and_question(page, name: str, aalst: Postcode) -> None:
     form.locator("[name='referral-lac_session_date']").fill(session.isoformat())
     form.locator("[name='referral-offers_to_accompany']").check()
     form.locator("[name='referral-accompany_availability']").fill(ACCOMPANY)
+    form.locator("[name='referral-contact_via']").select_option("direct")
 
 
 def send_referral_with_the_mouse(page, assert_accessible, name: str) -> Referral:
@@ -147,7 +151,7 @@ def send_referral_with_the_mouse(page, assert_accessible, name: str) -> Referral
 
     form.locator("[name='consent-share_details']").check()
     form.locator("[name='consent-ocmw_may_contact']").check()
-    expect(form.locator("[name='consent-feedback'][value='status']")).to_be_checked()
+    form.locator("[name='consent-feedback'][value='status']").check()  # not pre-picked
     form.locator("button[name=submit]").click()
 
     referral = Referral.objects.get(client__full_name=name)
@@ -257,7 +261,11 @@ def test_partner_refers_a_client_and_follows_the_status_with_the_keyboard_only(
     tab_to(page, "[name='client-postcode']")
     choose_by_typing(page, "9300", str(aalst.pk))
     type_into(page, "[name='client-phone']", "0470 65 43 21")
+    tab_to(page, "[name='client-language']")
+    page.keyboard.press("ArrowDown")  # the empty choice -> Dutch
+    expect(page.locator("[name='client-language']")).to_have_value("nl")
     tab_to(page, "[name='client-preferred_channel']")
+    page.keyboard.press("ArrowDown")  # the empty choice -> phone call
     page.keyboard.press("ArrowDown")  # phone call -> text message
     expect(page.locator("[name='client-preferred_channel']")).to_have_value("sms")
     tick(page, "[name='client-voicemail_allowed']")
@@ -270,13 +278,16 @@ def test_partner_refers_a_client_and_follows_the_status_with_the_keyboard_only(
     tick(page, "[name='referral-supply_limited']")
     tick(page, "[name='referral-offers_to_accompany']")
     type_into(page, "[name='referral-accompany_availability']", ACCOMPANY)
+    tab_to(page, "[name='referral-contact_via']")
+    page.keyboard.press("ArrowDown")  # the empty choice -> directly
+    expect(page.locator("[name='referral-contact_via']")).to_have_value("direct")
 
     # 3. Consent: two checkboxes, a radio group moved with the arrow keys, another chosen
     # with Space after coming back to it with Shift+Tab.
     tick(page, "[name='consent-share_details']")
     tick(page, "[name='consent-ocmw_may_contact']")
     tab_to(page, "[name='consent-feedback']")
-    assert focused_is(page, "[value='status']:checked")  # Tab lands on the chosen radio
+    assert focused_is(page, "[value='status']")  # none chosen yet: Tab lands on the first
     page.keyboard.press("ArrowDown")
     expect(page.locator("[name='consent-feedback'][value='none']")).to_be_checked()
     page.keyboard.press("ArrowUp")
@@ -453,7 +464,11 @@ def test_ocmw_works_the_referral_and_the_partner_sees_appointment_and_closing(
     expect(planning.locator(".form-errors[role=alert]")).to_have_count(1)
     place = planning.locator("[name=place]")
     expect(place).to_have_attribute("aria-invalid", "true")
-    expect(worker.locator(f"[id='{place.get_attribute('aria-describedby')}']")).to_have_count(1)
+    # The error, and the character counter forms.js adds, describe the field.
+    described = place.get_attribute("aria-describedby").split()
+    assert any(name.endswith("_error") for name in described)
+    for name in described:
+        expect(worker.locator(f"[id='{name}']")).to_have_count(1)
     expect(place).to_have_accessible_description(re.compile(r"\S"))
     expect(planning.locator("[name=at]")).to_have_value(moment.strftime("%Y-%m-%dT%H:%M"))
     expect_status(summary, "contact_made")
