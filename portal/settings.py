@@ -167,6 +167,7 @@ PORTAL_WORKER_LOST_AFTER = env_int("PORTAL_WORKER_LOST_AFTER", 30, minimum=5)
 PORTAL_SCHEDULE = {
     "overdue_visits": {"task": "referrals.periodic.alert_overdue_visits", "every": 60},
     "webhooks": {"task": "portal.core.tasks.deliver_due_webhooks", "every": 60},
+    "client_messages": {"task": "referrals.messaging.tasks.send_due_messages", "every": 60},
     "referral_deadlines": {"task": "referrals.periodic.process_referral_deadlines", "every": 3600},
     "session_reminders": {"task": "training.tasks.send_session_reminders", "every": 3600},
     "lac_escalations": {"task": "referrals.cases.tasks.escalate_lac_sessions", "at": "07:00"},
@@ -231,6 +232,36 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_MAIL_DOMAIN = env_str(
     "PORTAL_MAIL_DOMAIN", urlsplit(PORTAL_BASE_URL).hostname or "localhost"
 )
+
+# Messages to clients (referrals.messaging). SMS: "twilio" (see docs/deployment.md),
+# "console" (the demo: written to the log), or empty (no text messages).
+PORTAL_SMS_PROVIDER = env_str("PORTAL_SMS_PROVIDER", "" if PRODUCTION else "console")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+# A Belgian number of the account, or a Messaging Service SID (MG…).
+TWILIO_FROM = env_str("TWILIO_FROM", "")
+TWILIO_API_BASE = env_str("TWILIO_API_BASE", "https://api.twilio.com")
+if PORTAL_SMS_PROVIDER == "twilio" and not (
+    TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "PORTAL_SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM."
+    )
+PORTAL_SMS_TIMEOUT = env_int("PORTAL_SMS_TIMEOUT", 15, minimum=1)
+# No text messages between these hours (local time): they wait for the morning.
+PORTAL_SMS_QUIET_HOURS = (
+    env_int("PORTAL_SMS_QUIET_FROM", 21, minimum=0),
+    env_int("PORTAL_SMS_QUIET_UNTIL", 8, minimum=0),
+)
+# Messages to clients per OCMW per minute, at most.
+PORTAL_MESSAGES_PER_MINUTE = env_int("PORTAL_MESSAGES_PER_MINUTE", 60, minimum=1)
+# Client e-mails: the From address (the OCMW's name is shown with it; replies go to
+# the OCMW's own address), and the local part of the bounce address
+# (bounces+<message>@PORTAL_MAIL_DOMAIN; deliver it to `manage.py process_bounce`).
+PORTAL_CLIENT_MAIL_FROM = env_str("PORTAL_CLIENT_MAIL_FROM", f"noreply@{PORTAL_MAIL_DOMAIN}")
+PORTAL_BOUNCE_LOCAL_PART = env_str("PORTAL_BOUNCE_LOCAL_PART", "bounces")
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

@@ -201,6 +201,7 @@ def seed_outreach(stdout) -> None:
 
     from partners.models import Organisation
     from referrals.cases.models import Case
+    from referrals.messaging.demo_texts import seed_message_templates
     from referrals.outreach.models import ContactAttempt, LetterTemplate
     from referrals.outreach.services import rebuild_attempt_tallies
 
@@ -215,6 +216,7 @@ def seed_outreach(stdout) -> None:
             name="Kaartje zonder logo",
             defaults={"kind": "card", "body": CARD, "with_logo": False},
         )
+        seed_message_templates(ocmw)
         if ContactAttempt.objects.filter(ocmw=ocmw).exists():
             continue
         rng = random.Random(f"demo-{ocmw.name}")  # noqa: S311 - demo data

@@ -28,11 +28,13 @@ def process_referral_deadlines() -> dict:
 
 @task(priority=Priority.BULK)
 def apply_retention() -> dict:
+    from referrals.messaging.services import forget_unmatched_replies
     from referrals.privacy import retention
 
     report = retention.due()
     retention.apply(report)
     return {
+        "unmatched_replies": forget_unmatched_replies(),
         "referrals": len(report.referrals),
         "cases": len(report.cases),
         "clients": len(report.clients),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from referrals.cases import views as case_views
+from referrals.messaging import views as message_views
 from referrals.outreach import views as outreach_views
 from referrals.privacy import views as privacy_views
 from referrals.referrals import views
@@ -32,6 +33,25 @@ urlpatterns = [
         outreach_views.letter_sent,
         name="letter_sent",
     ),
+    path("cases/<int:pk>/messages/new/", message_views.message_new, name="message_new"),
+    path("cases/<int:pk>/messages/wishes/", message_views.message_wishes, name="message_wishes"),
+    path(
+        "cases/<int:pk>/messages/<int:message_pk>/cancel/",
+        message_views.message_cancel,
+        name="message_cancel",
+    ),
+    path("message-templates/", message_views.message_templates, name="message_templates"),
+    path(
+        "message-templates/new/", message_views.message_template_edit, name="message_template_new"
+    ),
+    path(
+        "message-templates/<int:template_pk>/",
+        message_views.message_template_edit,
+        name="message_template_edit",
+    ),
+    path("lac/<int:pk>/reminders/", message_views.session_reminders, name="session_reminders"),
+    path("hooks/sms/<slug:provider>/status/", message_views.sms_status, name="sms_status"),
+    path("hooks/sms/<slug:provider>/reply/", message_views.sms_reply, name="sms_reply"),
     path("cases/<int:pk>/visits/new/", outreach_views.visit_new, name="visit_new"),
     path("cases/<int:pk>/workers/", case_views.case_workers, name="case_workers"),
     path("cases/<int:pk>/<slug:action>/", case_views.case_action, name="case_action"),

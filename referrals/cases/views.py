@@ -34,6 +34,7 @@ from referrals.cases.access import (
     get_lac_session_for_user_or_404,
 )
 from referrals.cases.models import (
+    AgendaItem,
     ArrearsRecord,
     Case,
     LacImport,
@@ -41,6 +42,8 @@ from referrals.cases.models import (
     PaymentPlan,
 )
 from referrals.cases.permissions import can_change_arrears, can_view_arrears
+from referrals.messaging.models import ClientMessage, InboundMessage
+from referrals.messaging.services import only_remote_attempts
 from referrals.referrals.forms import ClientForm
 
 
@@ -76,6 +79,7 @@ def case_detail(request, pk: int):
         "notes": case.notes.select_related("author")[:50],
         "attempts": case.attempts.select_related("worker")[:20],
         "agenda": case.agenda_items.select_related("session").order_by("-session__date"),
+        **_messages_of(case),
         "note_form": case_forms.CaseNoteForm(),
         "can_change": can_change,
         "assign": case_forms.assign_choices(
@@ -89,6 +93,19 @@ def case_detail(request, pk: int):
             ArrearsRecord.objects.filter(case=case).select_related("water_company").first()
         )
     return render(request, "referrals/cases/detail.html", context)
+
+
+def _messages_of(case) -> dict:
+    """The case's text messages and e-mails; replies only answer messages, so a case
+    without messages costs one query here."""
+    sent = list(
+        ClientMessage.objects.filter(case=case).select_related("template", "created_by")[:20]
+    )
+    return {
+        "client_messages": sent,
+        "replies": InboundMessage.objects.filter(case=case)[:20] if sent else [],
+        "only_remote": only_remote_attempts(case),
+    }
 
 
 @login_required
@@ -114,27 +131,31 @@ def _version(request) -> int:
 @require_POST
 def case_action(request, pk: int, action: str):
     case = get_case_for_user_or_404(request.user, pk)
+    ref = case.reference
     with message_refusal(request):
         if action == "reached":
             cases.mark_reached(case, actor=request.user, version=_version(request))
+            message = _("%(ref)s: the client is marked as reached.") % {"ref": ref}
         elif action == "close":
             cases.close_case(case, actor=request.user, version=_version(request))
+            message = _("Case %(ref)s is closed.") % {"ref": ref}
         elif action == "note":
             form = case_forms.CaseNoteForm(request.POST)
             cases.add_case_note(case, actor=request.user, text=form.data.get("text", ""))
+            message = _("Your note was added to %(ref)s.") % {"ref": ref}
         elif action == "assign":
             form = case_forms.AssignCaseForm(request.POST, case=case)
             if not form.is_valid():
                 raise ActionRefused(_("Choose a social worker."))
-            cases.assign_case(
-                case,
-                actor=request.user,
-                worker=form.cleaned_data["worker"],
-                version=_version(request),
-            )
+            worker = form.cleaned_data["worker"]
+            cases.assign_case(case, actor=request.user, worker=worker, version=_version(request))
+            message = _("%(ref)s is assigned to %(name)s.") % {
+                "ref": ref,
+                "name": worker.full_name or worker.email,
+            }
         else:
             raise Http404
-        messages.success(request, _("Saved."))
+        messages.success(request, message)
     return redirect("case_detail", pk=case.pk)
 
 
@@ -147,49 +168,79 @@ def arrears_edit(request, pk: int):
     form = case_forms.ArrearsForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
-            cases.save_arrears(case, actor=request.user, **form.edit())
-            return done(request, _("The arrears were saved."), "arrears_edit", pk=case.pk)
-    return render(
-        request,
-        "referrals/cases/arrears.html",
-        {
-            "case": case,
-            "record": record,
-            "form": form,
-            "invoices": record.invoices.all() if record else [],
-            "plans": record.payment_plans.all() if record else [],
-            "changes": record.changes.select_related("actor")[:50] if record else [],
-            "invoice_form": case_forms.InvoiceForm(prefix="invoice"),
-            "plan_form": case_forms.PaymentPlanForm(prefix="plan"),
-            "plan_statuses": PaymentPlan.Status.choices,
-        },
-    )
+            record = cases.save_arrears(case, actor=request.user, **form.edit())
+            message = _("The arrears of %(ref)s were saved: %(amount)s outstanding.") % {
+                "ref": case.reference,
+                "amount": euro(form.cleaned_data["amount_outstanding"]),
+            }
+            return done(request, message, "arrears_edit", pk=case.pk)
+    return _arrears_page(request, case, record, form=form)
+
+
+def _arrears_page(request, case, record, *, status=200, **forms):
+    """The arrears page; a form that was sent and refused is shown again with its errors."""
+    context = {
+        "case": case,
+        "record": record,
+        "form": case_forms.ArrearsForm(instance=record),
+        "invoices": record.invoices.all() if record else [],
+        "plans": record.payment_plans.all() if record else [],
+        "changes": record.changes.select_related("actor")[:50] if record else [],
+        "invoice_form": case_forms.InvoiceForm(prefix="invoice"),
+        "plan_form": case_forms.PaymentPlanForm(prefix="plan"),
+        "plan_statuses": PaymentPlan.Status.choices,
+    }
+    context.update(forms)
+    return render(request, "referrals/cases/arrears.html", context, status=status)
 
 
 @login_required
 @require_POST
 def arrears_action(request, pk: int, action: str):
     case = get_case_for_user_or_404(request.user, pk, purpose="arrears")
+    forms = {
+        "invoice": lambda: case_forms.InvoiceForm(request.POST, prefix="invoice"),
+        "plan": lambda: case_forms.PaymentPlanForm(request.POST, prefix="plan"),
+    }
+    form = forms[action]() if action in forms else None
+    if form is not None and not form.is_valid():
+        # Shown again with what was typed and what to fix, as the other forms are.
+        if not can_change_arrears(request.user, case):
+            raise PermissionDenied
+        record = ArrearsRecord.objects.filter(case=case).first()
+        return _arrears_page(request, case, record, status=400, **{f"{action}_form": form})
     with message_refusal(request):
         if action == "invoice":
-            form = case_forms.InvoiceForm(request.POST, prefix="invoice")
-            if not form.is_valid():
-                raise ActionRefused(_("Check the invoice: number, date and amount."))
-            cases.add_invoice(case, actor=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            cases.add_invoice(case, actor=request.user, **data)
+            message = _("Invoice %(number)s of %(amount)s was added to %(ref)s.") % {
+                "number": data["number"],
+                "amount": euro(data["amount"]),
+                "ref": case.reference,
+            }
         elif action == "plan":
-            form = case_forms.PaymentPlanForm(request.POST, prefix="plan")
-            if not form.is_valid():
-                raise ActionRefused(_("Check the payment plan: amount, instalments and date."))
-            cases.add_payment_plan(case, actor=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            cases.add_payment_plan(case, actor=request.user, **data)
+            message = _(
+                "A payment plan of %(total)s in %(n)s instalments was added to %(ref)s."
+            ) % {
+                "total": euro(data["total_amount"]),
+                "n": data["instalments"],
+                "ref": case.reference,
+            }
         elif action == "plan-status":
             plan = get_object_or_404(PaymentPlan, pk=request.POST.get("plan"), arrears__case=case)
             status = request.POST.get("status", "")
-            cases.set_payment_plan_status(
+            plan = cases.set_payment_plan_status(
                 plan, actor=request.user, version=_version(request), status=status
             )
+            message = _("The payment plan of %(total)s is now: %(status)s.") % {
+                "total": euro(plan.total_amount),
+                "status": plan.get_status_display().lower(),
+            }
         else:
             raise Http404
-        messages.success(request, _("Saved."))
+        messages.success(request, message)
     return redirect("arrears_edit", pk=case.pk)
 
 
@@ -332,9 +383,24 @@ def lac_decision(request, item_pk: int):
     form = case_forms.DecisionForm(request.POST, prefix=f"d{item.pk}")
     with message_refusal(request):
         if not form.is_valid():
-            raise ActionRefused(_("Choose a decision and a date."))
+            problems = "; ".join(
+                f"{form[name].label}: {error}" if name in form.fields else str(error)
+                for name, errors in form.errors.items()
+                for error in errors
+            )
+            raise ActionRefused(
+                _("The decision on %(ref)s was not saved. %(problems)s")
+                % {"ref": item.case.reference, "problems": problems}
+            )
         cases.record_decision(item, actor=request.user, **form.recorded())
-        messages.success(request, _("The decision was saved."))
+        messages.success(
+            request,
+            _("The decision on %(ref)s was saved: %(decision)s.")
+            % {
+                "ref": item.case.reference,
+                "decision": dict(AgendaItem.Decision.choices)[form.cleaned_data["decision"]],
+            },
+        )
     return _back_to_agenda(request, item.session_id, item.pk)
 
 

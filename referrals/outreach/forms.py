@@ -6,16 +6,29 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation
 from partners.principal import people_in_arrears_teams
+from portal.core.forms import PlausibleDateField, PlausibleDateTimeField, choose_one
 from referrals.outreach.models import ContactAttempt, LetterTemplate
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 NULL_BOOL = [("", _("Does not apply")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class AttemptForm(forms.Form):
-    channel = forms.ChoiceField(label=_("How"), choices=ContactAttempt.Channel.choices)
-    outcome = forms.ChoiceField(label=_("Result"), choices=ContactAttempt.Outcome.choices)
-    moment = forms.DateTimeField(label=_("When"), widget=DATETIME)
+    # Both start empty: a pre-picked "letter" and "no answer" were saved for every
+    # attempt nobody filled in, and fed the what-works report.
+    channel = forms.ChoiceField(
+        label=_("How"),
+        choices=choose_one(ContactAttempt.Channel.choices),
+        error_messages={"required": _("Choose how you tried to reach the client.")},
+    )
+    outcome = forms.ChoiceField(
+        label=_("Result"),
+        choices=choose_one(
+            c for c in ContactAttempt.Outcome.choices if c[0] not in ContactAttempt.PORTAL_OUTCOMES
+        ),
+        error_messages={"required": _("Choose the result of the attempt.")},
+    )
+    # Logged late at most two years after, never ahead.
+    moment = PlausibleDateTimeField(label=_("When"), years_back=2, years_ahead=0)
     with_logo = forms.TypedChoiceField(
         label=_("With the OCMW's logo?"),
         choices=NULL_BOOL,
@@ -55,7 +68,12 @@ class AttemptForm(forms.Form):
 
 
 class LetterChoiceForm(forms.Form):
-    template = forms.ModelChoiceField(label=_("Letter or card"), queryset=None)
+    template = forms.ModelChoiceField(
+        label=_("Letter or card"),
+        queryset=None,
+        empty_label=_("Choose a letter or card"),
+        error_messages={"required": _("Choose a letter or card.")},
+    )
     appointment = forms.CharField(
         label=_("Proposed appointment"),
         required=False,
@@ -93,10 +111,15 @@ class LetterTemplateForm(forms.ModelForm):
         fields = ["kind", "name", "body", "with_logo", "mentions_cutoff"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = choose_one(LetterTemplate.Kind.choices)
+
 
 class VisitForm(forms.Form):
-    start = forms.DateTimeField(label=_("From"), widget=DATETIME)
-    end = forms.DateTimeField(label=_("Until"), widget=DATETIME)
+    # Registered before leaving (or just after arriving), at most a year ahead.
+    start = PlausibleDateTimeField(label=_("From"), years_back=0, years_ahead=1)
+    end = PlausibleDateTimeField(label=_("Until"), years_back=0, years_ahead=1)
     announced = forms.BooleanField(
         label=_("The client knows we are coming"), required=False, initial=True
     )
@@ -113,25 +136,22 @@ class VisitForm(forms.Form):
 
 
 class CheckOutForm(forms.Form):
+    # Starts empty: leaving without choosing saved the visit as "no answer".
     outcome = forms.ChoiceField(
         label=_("Result"),
-        choices=[
+        choices=choose_one(
             c
             for c in ContactAttempt.Outcome.choices
             if c[0] in ("no_answer", "reached", "appointment", "wrong_number", "delivered")
-        ],
+        ),
+        error_messages={"required": _("Choose the result of the visit.")},
     )
     note = forms.CharField(label=_("Short note"), required=False, max_length=300)
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label=_("Until (not included)"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    start = PlausibleDateField(label=_("From"), years_ahead=1)
+    end = PlausibleDateField(label=_("Until (not included)"), years_ahead=1)
 
     def clean(self):
         cleaned = super().clean()

@@ -37,10 +37,15 @@ class ContactAttempt(models.Model):
         CLIENT_CAME = "client_came", _("Client came")
         RETURNED = "returned", _("Returned to sender")
         WRONG_NUMBER = "wrong_number", _("Wrong number or address")
+        # A text message or e-mail sent from the portal, until the provider reports.
+        SENT = "sent", _("Sent, delivery not known yet")
+        FAILED = "failed", _("Could not be delivered")
 
     REACHED_OUTCOMES = frozenset({"reached", "appointment", "client_came"})
     PAPER = frozenset({"letter", "card_handwritten", "card_printed"})
     VISITS = frozenset({"visit_announced", "visit_unannounced"})
+    # Set by the portal for its own messages (referrals.messaging), never typed in.
+    PORTAL_OUTCOMES = frozenset({"sent", "failed"})
 
     case = models.ForeignKey("referrals.Case", on_delete=models.CASCADE, related_name="attempts")
     # Denormalised from the case: the what-works report filters an OCMW-year by it.

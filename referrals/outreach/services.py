@@ -18,11 +18,13 @@ from django.db.models import F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import Agreement, Organisation
 from partners.principal import people_in_team
 from portal.core import audit
 from portal.core.exceptions import ActionRefused
+from portal.core.forms import check_length
 from portal.core.models import User
 from portal.core.notifications import notify
 from portal.core.versions import save_new_version
@@ -31,6 +33,7 @@ from referrals.cases.permissions import can_change_arrears
 from referrals.outreach.models import AttemptTally, ContactAttempt, HomeVisit, LetterTemplate
 
 C = ContactAttempt.Channel
+NOTE_MAX = 300  # the length of ContactAttempt.note
 
 
 def partners_working_with(ocmw_id: int):
@@ -76,11 +79,17 @@ def log_attempt(
     refused unless the worker confirms; a voicemail against their wish is always refused."""
     if not can_change_arrears(actor, case):
         raise PermissionDenied
-    if channel not in C.values or outcome not in ContactAttempt.Outcome.values:
+    if (
+        channel not in C.values
+        or outcome not in ContactAttempt.Outcome.values
+        or outcome in ContactAttempt.PORTAL_OUTCOMES
+    ):
         raise ActionRefused(_("Choose a channel and an outcome."))
     moment = moment or timezone.now()
     if moment > timezone.now() + timedelta(minutes=5):
         raise ActionRefused(_("An attempt cannot be in the future."))
+    # Refused, not cut: the worker sees the limit and keeps what they typed.
+    check_length(note, NOTE_MAX, _("The note"))
     conflicts = privacy_conflicts(
         case, channel=channel, outcome=outcome, in_envelope=in_envelope, with_logo=with_logo
     )
@@ -97,6 +106,39 @@ def log_attempt(
             raise ActionRefused(_("Say which partner helped."))
     else:
         partner = None
+    return record_attempt(
+        case,
+        worker=actor,
+        channel=channel,
+        outcome=outcome,
+        moment=moment,
+        with_logo=with_logo,
+        in_envelope=in_envelope,
+        mentions_cutoff=mentions_cutoff,
+        partner=partner,
+        template=template,
+        note=note,
+    )
+
+
+@transaction.atomic
+def record_attempt(
+    case: Case,
+    *,
+    worker: User,
+    channel: str,
+    outcome: str,
+    moment: datetime,
+    with_logo: bool | None = None,
+    in_envelope: bool | None = None,
+    mentions_cutoff: bool | None = None,
+    partner: Organisation | None = None,
+    template: LetterTemplate | None = None,
+    note: str = "",
+) -> ContactAttempt:
+    """Write an attempt whose permission and wishes were checked already: by
+    :func:`log_attempt`, or when a message was queued (referrals.messaging), whose
+    job records the attempt once the provider took it."""
     attempt = ContactAttempt.objects.create(
         case=case,
         ocmw_id=case.ocmw_id,
@@ -108,7 +150,7 @@ def log_attempt(
         mentions_cutoff=mentions_cutoff,
         partner=partner,
         template=template,
-        worker=actor,
+        worker=worker,
         note=note[:300],
     )
     _count(attempt)
@@ -127,7 +169,7 @@ def log_attempt(
     audit.record(
         "case.attempt",
         case,
-        actor=actor,
+        actor=worker,
         organisation=case.ocmw,
         data={"channel": channel, "outcome": outcome},
     )
@@ -392,11 +434,11 @@ def alert_overdue_visits(*, now: datetime | None = None) -> int:
         notify(
             recipients,
             kind="visit.overdue",
-            text=_(
+            text=gettext_lazy(
                 "%(name)s has not checked out of a home visit that should have ended at "
                 "%(time)s. Call them."
-            )
-            % {
+            ),
+            params={
                 "name": visit.worker.full_name,
                 "time": timezone.localtime(visit.window_end).strftime("%H:%M"),
             },
@@ -405,6 +447,18 @@ def alert_overdue_visits(*, now: datetime | None = None) -> int:
         HomeVisit.objects.filter(pk=visit.pk).update(alerted_at=now)
         count += 1
     return count
+
+
+@transaction.atomic
+def set_attempt_outcome(attempt_id: int, outcome: str) -> None:
+    """What a provider reported later (delivered, failed) becomes the attempt's
+    outcome. Only messages' outcomes change this way, none of which counts as
+    reached, so the tallies stay as they are."""
+    if outcome in ContactAttempt.REACHED_OUTCOMES:
+        raise ValueError(outcome)
+    ContactAttempt.objects.filter(pk=attempt_id).exclude(
+        outcome__in=ContactAttempt.REACHED_OUTCOMES
+    ).update(outcome=outcome)
 
 
 def _count(attempt: ContactAttempt) -> None:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from partners.models import Organisation
 from partners.permissions import can_manage_agreements
 from portal.core.access_log import log_access
-from portal.core.exceptions import ActionRefused
 from portal.core.views import done, form_refusal, message_refusal
 from referrals.cases.access import get_arrears_ocmws_or_404, get_case_for_user_or_404
 from referrals.outreach import forms as outreach_forms
@@ -36,9 +35,18 @@ def attempt_new(request, pk: int):
     form = outreach_forms.AttemptForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         with form_refusal(form):
-            outreach.log_attempt(case, actor=request.user, **form.cleaned_data)
-            return done(request, _("The attempt was saved."), "case_detail", pk=case.pk)
+            attempt = outreach.log_attempt(case, actor=request.user, **form.cleaned_data)
+            return done(request, _attempt_logged(attempt, case), "case_detail", pk=case.pk)
     return render(request, "referrals/outreach/attempt_new.html", {"case": case, "form": form})
+
+
+def _attempt_logged(attempt, case) -> str:
+    return _("Attempt logged on %(ref)s: %(channel)s, %(outcome)s, %(when)s.") % {
+        "ref": case.reference,
+        "channel": attempt.get_channel_display().lower(),
+        "outcome": attempt.get_outcome_display().lower(),
+        "when": timezone.localtime(attempt.moment).strftime("%d/%m/%Y %H:%M"),
+    }
 
 
 @login_required
@@ -112,7 +120,11 @@ def letter_sent(request, pk: int, template_pk: int):
     form.is_valid()  # two optional ticks: always valid
     with message_refusal(request):
         outreach.mark_letter_sent(template, case, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Logged as sent."))
+        messages.success(
+            request,
+            _("“%(template)s” is logged as sent to %(name)s (%(ref)s).")
+            % {"template": template.name, "name": case.client.full_name, "ref": case.reference},
+        )
     return redirect("case_detail", pk=case.pk)
 
 
@@ -147,7 +159,12 @@ def letter_template_edit(request, template_pk: int | None = None):
             outreach.save_letter_template(
                 ocmw, actor=request.user, template=template, fields=form.cleaned_data
             )
-            return done(request, _("The template was saved."), "letter_templates")
+            name = form.cleaned_data["name"]
+            return done(
+                request,
+                _("The template “%(name)s” was saved.") % {"name": name},
+                "letter_templates",
+            )
     context = {"form": form, "template": template, "preview": preview, "ocmw": ocmw}
     return render(request, "referrals/outreach/template_edit.html", context)
 
@@ -179,33 +196,42 @@ def _visit_for(user, pk: int) -> HomeVisit:
 
 
 @login_required
-def visit_detail(request, pk: int):
+def visit_detail(request, pk: int, checkout_form=None):
     visit = _visit_for(request.user, pk)
     context = {
         "visit": visit,
         "mine": visit.is_worker(request.user),
-        "checkout_form": outreach_forms.CheckOutForm(),
+        "checkout_form": checkout_form or outreach_forms.CheckOutForm(),
     }
-    return render(request, "referrals/outreach/visit.html", context)
+    status = 400 if checkout_form is not None else 200
+    return render(request, "referrals/outreach/visit.html", context, status=status)
 
 
 @login_required
 @require_POST
 def visit_action(request, pk: int, action: str):
     visit = _visit_for(request.user, pk)
+    if action == "check-out":
+        form = outreach_forms.CheckOutForm(request.POST)
+        if not form.is_valid():  # said on the form, with the error summary focused
+            return visit_detail(request, pk, checkout_form=form)
     with message_refusal(request):
         if action == "check-in":
             outreach.check_in(visit, actor=request.user)
+            message = _("You are checked in at %(address)s. Check out when you leave.")
         elif action == "check-out":
-            form = outreach_forms.CheckOutForm(request.POST)
-            if not form.is_valid():
-                raise ActionRefused(_("Choose the result of the visit."))
-            outreach.check_out(visit, actor=request.user, **form.cleaned_data)
+            visit = outreach.check_out(visit, actor=request.user, **form.cleaned_data)
+            message = _("You are checked out. The visit to %(address)s is logged as: %(outcome)s.")
         elif action == "cancel":
             outreach.cancel_visit(visit, actor=request.user)
+            message = _("The visit to %(address)s on %(day)s is cancelled.")
         else:
             raise Http404
-        messages.success(request, _("Saved."))
+        outcome = visit.attempt.get_outcome_display().lower() if visit.attempt_id else ""
+        day = timezone.localtime(visit.window_start).strftime("%d/%m/%Y")
+        messages.success(
+            request, message % {"address": visit.address, "outcome": outcome, "day": day}
+        )
     return redirect("visit_detail", pk=visit.pk)
 
 
@@ -236,7 +262,15 @@ def _report(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     ocmw = ocmws[0]
     report = what_works.what_works(ocmw, start=start, end=end)
-    return {"ocmw": ocmw, "form": form, "start": start, "end": end, "report": report}
+    sent = what_works.message_counts(ocmw, start=start, end=end)
+    return {
+        "ocmw": ocmw,
+        "form": form,
+        "start": start,
+        "end": end,
+        "report": report,
+        "message_counts": sent,
+    }
 
 
 @login_required

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractIsoWeekDay
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Organisation
 from referrals.cases.models import AgendaItem, Case
 from referrals.outreach.models import AttemptTally, ContactAttempt
+from referrals.referrals.figures import Median, seconds_between
 
 WEEKDAYS = {
     1: _("Monday"),
@@ -129,14 +130,6 @@ def what_works(ocmw: Organisation, *, start: date, end: date) -> dict:
     }
 
 
-class _Median(Aggregate):
-    """PostgreSQL's exact median (percentile_cont)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
 def _first_contact(ocmw, since, until) -> dict:
     """Days from opening a case to reaching the client (``Case.reached_at``: the first
     reaching attempt, or the worker's "reached" without one). PostgreSQL computes the
@@ -146,14 +139,8 @@ def _first_contact(ocmw, since, until) -> dict:
         ocmw=ocmw, created_at__gte=since, created_at__lt=until, reached_at__isnull=False
     )
     if connection.vendor == "postgresql":
-        seconds = Func(
-            F("reached_at"),
-            F("created_at"),
-            template="GREATEST(EXTRACT(EPOCH FROM (%(expressions)s)), 0)",
-            arg_joiner=" - ",
-            output_field=FloatField(),
-        )
-        found = reached.aggregate(cases=Count("*"), median=_Median(seconds))
+        seconds = seconds_between("created_at", "reached_at")
+        found = reached.aggregate(cases=Count("*"), median=Median(seconds))
         if not found["cases"]:
             return {"cases": 0, "median": None}
         return {"cases": found["cases"], "median": round(found["median"] / 86400, 1)}
@@ -194,3 +181,52 @@ def csv_rows(report: dict) -> list[list]:
     add("via", report["via_partner"])
     add("lac", [report["before_lac"]])
     return rows
+
+
+@dataclass(frozen=True)
+class MessageCount:
+    """Text messages or e-mails sent from the portal in a period, and their fate."""
+
+    channel: str
+    label: str
+    sent: int  # handed to the provider (whatever came of it)
+    delivered: int
+    failed: int
+    waiting: int
+
+    @property
+    def delivered_percent(self) -> int | None:
+        return round(self.delivered / self.sent * 100) if self.sent else None
+
+
+def message_counts(ocmw: Organisation, *, start: date, end: date) -> list[MessageCount]:
+    """Per channel, one GROUP BY over the OCMW's messages of [start, end)."""
+    from referrals.messaging.models import Channel, ClientMessage
+
+    since, until = _bounds(start, end)
+    rows = (
+        ClientMessage.objects.filter(ocmw=ocmw, created_at__gte=since, created_at__lt=until)
+        .values_list("channel", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[str, dict[str, int]] = {}
+    for channel, status, n in rows:
+        found.setdefault(channel, {})[status] = n
+    S = ClientMessage.Status
+    counts = []
+    for channel, label in Channel.choices:
+        by = found.get(channel)
+        if not by:
+            continue
+        counts.append(
+            MessageCount(
+                channel,
+                str(label),
+                sent=sum(by.get(s, 0) for s in (S.SENT, S.DELIVERED, S.FAILED, S.UNCERTAIN)),
+                delivered=by.get(S.DELIVERED, 0),
+                failed=by.get(S.FAILED, 0),
+                waiting=by.get(S.QUEUED, 0) + by.get(S.SENDING, 0),
+            )
+        )
+    return counts

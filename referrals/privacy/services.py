@@ -14,6 +14,7 @@ from portal.core import audit
 from portal.core.access_log import log_access
 from portal.core.models import AccessLog
 from referrals.cases.models import ArrearsRecord, Case
+from referrals.messaging.models import ClientMessage, InboundMessage
 from referrals.outreach.models import ContactAttempt, HomeVisit
 from referrals.referrals.models import Client, Referral
 
@@ -99,6 +100,10 @@ def right_of_access(client: Client, ocmw_ids: list[int]) -> dict:
                 "arrears": _arrears(c),
                 "contact_attempts": [_plain(a) for a in ContactAttempt.objects.filter(case=c)],
                 "home_visits": [_plain(v) for v in HomeVisit.objects.filter(case=c)],
+                "messages": [
+                    _plain(m, exclude=["key"]) for m in ClientMessage.objects.filter(case=c)
+                ],
+                "replies": [_plain(r) for r in InboundMessage.objects.filter(case=c)],
                 "lac": [_plain(i) for i in c.agenda_items.all()],
             }
             for c in cases

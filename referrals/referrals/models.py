@@ -53,6 +53,29 @@ class Client(models.Model):
         help_text=_("For example when the mailbox is shared."),
     )
     trusted_person = models.CharField(_("trusted person"), max_length=200, blank=True)
+    # Messages the OCMW sends from the portal (referrals.messaging) follow these.
+    sms_allowed = models.BooleanField(_("text messages may be sent"), default=True, db_default=True)
+    email_allowed = models.BooleanField(_("e-mails may be sent"), default=True, db_default=True)
+    reminders_allowed = models.BooleanField(
+        _("wants reminders"),
+        default=True,
+        db_default=True,
+        help_text=_("A reminder before an appointment or the LAC session."),
+    )
+    discreet_messages = models.BooleanField(
+        _("discreet messages only"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Others may read the phone or the mailbox: messages say nothing about water or money."
+        ),
+    )
+    phone_unreachable_at = models.DateTimeField(
+        _("phone number found not to work on"), null=True, blank=True
+    )
+    email_unreachable_at = models.DateTimeField(
+        _("e-mail address found not to work on"), null=True, blank=True
+    )
     registered_by_team = models.ForeignKey(
         "partners.Team", on_delete=models.PROTECT, related_name="+"
     )

@@ -156,6 +156,10 @@ ARREARS_TEXT_FIELDS = [
 TEXT_FIELDS = [
     *ARREARS_TEXT_FIELDS,
     (referral_models.LetterTemplate, "body"),
+    (referral_models.MessageTemplate, "name"),
+    (referral_models.MessageTemplate, "body"),
+    (referral_models.ClientMessage, "body"),
+    (referral_models.InboundMessage, "body"),
     (referral_models.TimelineEntry, "message"),
     (referral_models.Client, "full_name"),
     (referral_models.Client, "street"),

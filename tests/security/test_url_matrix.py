@@ -257,8 +257,12 @@ ROWS = [
     ),
     own("arrears_edit", a.ARREARS_TEAM_AALST, case),
     own("arrears_edit", a.ARREARS_TEAM_DENDERMONDE, other_case, label="other"),
+    # An empty invoice is shown again with what to fix (400), no longer a redirect.
     post_only(
-        "arrears_action", a.ARREARS_AALST, args=lambda w: {"pk": w.case.pk, "action": "invoice"}
+        "arrears_action",
+        a.ARREARS_AALST,
+        args=lambda w: {"pk": w.case.pk, "action": "invoice"},
+        status=400,
     ),
     post_only("case_action", a.ARREARS_AALST, args=lambda w: {"pk": w.case.pk, "action": "note"}),
     post_only(
@@ -294,6 +298,34 @@ ROWS = [
     own("letter_templates", a.ARREARS_COORDINATOR),
     own("letter_template_new", a.ARREARS_COORDINATOR),
     own("letter_template_edit", a.ARREARS_COORDINATOR, lambda w: {"template_pk": w.template.pk}),
+    # Messages to clients (#20): the arrears team of the case's OCMW; templates and the
+    # reminder round of a session, its coordinator and workers as for letters and LAC.
+    own("message_new", a.ARREARS_TEAM_AALST, case),
+    own("message_new", a.ARREARS_TEAM_DENDERMONDE, other_case, label="other"),
+    own("message_wishes", a.ARREARS_TEAM_AALST, case),
+    own("message_wishes", a.ARREARS_TEAM_DENDERMONDE, other_case, label="other"),
+    post_only(
+        "message_cancel",
+        a.ARREARS_AALST,
+        args=lambda w: {"pk": w.case.pk, "message_pk": w.client_message.pk},
+    ),
+    own("message_templates", a.ARREARS_COORDINATOR),
+    own("message_template_new", a.ARREARS_COORDINATOR),
+    own(
+        "message_template_edit",
+        a.ARREARS_COORDINATOR,
+        lambda w: {"template_pk": w.message_template.pk},
+    ),
+    own("session_reminders", a.ARREARS_TEAM_AALST, lambda w: {"pk": w.lac_session.pk}),
+    own(
+        "session_reminders",
+        a.ARREARS_TEAM_DENDERMONDE,
+        lambda w: {"pk": w.other_lac_session.pk},
+        label="other",
+    ),
+    # The SMS provider's callbacks: POST only, refused without its signature, for all.
+    Row("sms_status", lambda w: {"provider": "console"}, a.everyone(405), post=a.everyone(403)),
+    Row("sms_reply", lambda w: {"provider": "console"}, a.everyone(405), post=a.everyone(403)),
     own("what_works", a.ANY_ARREARS_TEAM),
     own("what_works_csv", a.ANY_ARREARS_TEAM),
     # The right-of-access export: the OCMW's privacy officer, for clients of their OCMW.
@@ -479,6 +511,9 @@ PUBLIC = {
     "invitation_accept": "the invitation link: the single-use token is the credential",
     "set_language": "switching the language before logging in",
     "calendar_feed": "the personal calendar feed: the secret token is the credential",
+    "sms_status": "the SMS provider's delivery reports: its signature is the credential "
+    "(tests/referrals/test_messaging.py refuses forged ones)",
+    "sms_reply": "the SMS provider's forwarded replies: its signature is the credential",
     "api:schema": "the OpenAPI description: no data",
     "api:docs": "the API documentation page: no data",
 }

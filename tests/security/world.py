@@ -37,6 +37,8 @@ from portal.shell import tokens
 from portal.shell import webhooks as webhook_admin
 from referrals.cases import lac_import
 from referrals.cases import services as cases
+from referrals.messaging import services as messaging
+from referrals.messaging.models import InboundMessage
 from referrals.outreach import services as outreach
 from referrals.outreach.models import ContactAttempt, HomeVisit, LetterTemplate
 from referrals.referrals import services as referral_services
@@ -354,6 +356,34 @@ def _build() -> SimpleNamespace:
             "with_logo": False,
             "mentions_cutoff": False,
         },
+    )
+    # A text message to the client that shows the arrears (the OCMW chose so), and the
+    # client's reply: the arrears team's alone (#20).
+    w.message_template = messaging.save_message_template(
+        cast.ocmw,
+        actor=coordinator,
+        template=None,
+        fields={
+            "name": AALST.text("message_template_name"),
+            "channel": "sms",
+            "purpose": "general",
+            "language": "nl",
+            "subject": "",
+            "body": "Dag {client}. " + AALST.text("message_template_body") + " Nog {arrears}.",
+            "discreet": False,
+            "shows_arrears": True,
+        },
+    )
+    w.client_message = messaging.queue_message(
+        w.case, actor=sw, template=w.message_template, key="world:message"
+    )
+    InboundMessage.objects.create(
+        case=w.case,
+        ocmw=cast.ocmw,
+        from_number="+32470123456",
+        body=AALST.text("reply_body"),
+        provider="console",
+        provider_ref="world-reply",
     )
     w.lac_session, w.agenda_item = _plant_lac(w.case, sw, AALST, today + timedelta(days=20))
     w.held_session = cases.plan_lac_session(cast.ocmw, actor=sw, on=today - timedelta(days=30))
