@@ -1,9 +1,6 @@
 """E-mails: the plain text exactly as written (not HTML-escaped), the HTML alternative
 escaped exactly once, from the same template."""
 
-import socket
-from email import message_from_bytes, policy
-
 import pytest
 from django.utils import timezone
 
@@ -11,6 +8,7 @@ from partners import invitations
 from portal.core.mail import render_email
 from portal.core.models import Notification
 from portal.core.notifications import Untranslated, notify
+from tests.mail_server import SmtpServer
 from tests.training import conftest as training_fixtures
 from training import services as training
 from training.services.shared import local_time
@@ -144,36 +142,14 @@ def test_a_link_with_a_query_is_escaped_once_in_the_html(cast):
 
 @pytest.fixture
 def smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received: list = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:  # aiosmtpd needs a port number: a free one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield controller, received
-    finally:
-        controller.stop()
+    with SmtpServer() as server:
+        yield server
 
 
 def test_the_text_part_arrives_literal_through_smtp(
     cast, settings, smtp_server, django_capture_on_commit_callbacks
 ):
-    controller, received = smtp_server
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10},
-        }
-    }
+    settings.MAILERS = smtp_server.mailers_setting()
     cast.social_worker.full_name = "D'Hondt <b> Jonas"  # the greeting uses the first word
     cast.social_worker.save(update_fields=["full_name"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -187,8 +163,7 @@ def test_the_text_part_arrives_literal_through_smtp(
     note.refresh_from_db()
     assert note.emailed_at is not None
     assert note.emailed_at <= timezone.now()
-    (raw,) = received
-    message = message_from_bytes(raw.as_bytes(), policy=policy.default)
+    (message,) = smtp_server.messages()
     assert message["Message-ID"] == f"<notification-{note.pk}@127.0.0.1>"
     assert message["Subject"] == "[IS-000001] Nieuws in het portaal LAC water"
     assert message.get_content_type() == "multipart/alternative"

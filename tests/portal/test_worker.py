@@ -2,13 +2,11 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from datetime import timedelta
-from email import message_from_bytes
 from pathlib import Path
 from unittest import mock
 
@@ -25,6 +23,7 @@ from portal.core.models import Notification, WorkerBeat
 from portal.core.notifications import Untranslated, notify
 from portal.core.tasks import enqueue, send_notification_emails
 from portal.core.worker import MAX_ATTEMPTS, Worker, hand_back_orphans
+from tests.mail_server import SmtpServer
 from tests.portal import worker_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,30 +211,13 @@ def test_run_worker_runs_what_is_queued(jobs_in_database):
 # A real worker process, killed with SIGKILL right after its effect -------------------------
 
 
-def _smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received: list = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:  # aiosmtpd needs a port number: a free one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, received
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="a second process shares PostgreSQL, not SQLite"
 )
 def test_a_worker_killed_after_sending_an_email_sends_it_once_all_told(cast, tmp_path):
-    controller, received = _smtp_server()
+    smtp = SmtpServer().start()
+    received = smtp.received
     note = _notification(cast)
     with override_settings(TASKS=DATABASE_TASKS):
         enqueue(worker_tasks.mail_then_die_once, [note.pk], str(tmp_path / "killed"))
@@ -249,7 +231,7 @@ def test_a_worker_killed_after_sending_an_email_sends_it_once_all_told(cast, tmp
         "TASK_BACKEND": "database",
         "EMAIL_BACKEND": "smtp",
         "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(controller.port),
+        "EMAIL_PORT": str(smtp.port),
         "PORTAL_WORKER_LOST_AFTER": "5",
     }
     command = [sys.executable, "manage.py", "run_worker", "--no-scheduler", "--interval", "0.2"]
@@ -269,10 +251,8 @@ def test_a_worker_killed_after_sending_an_email_sends_it_once_all_told(cast, tmp
             second.send_signal(signal.SIGTERM)
             second.wait(timeout=30)
     finally:
-        controller.stop()
+        smtp.stop()
     assert job.status == TaskResultStatus.SUCCESSFUL
     assert len(job.worker_ids) == 2  # handed to the restarted worker
     assert len(received) == 1  # the e-mail went out once
-    assert message_from_bytes(received[0].as_bytes())["Message-ID"].startswith(
-        f"<notification-{note.pk}@"
-    )
+    assert smtp.messages()[0]["Message-ID"].startswith(f"<notification-{note.pk}@")

@@ -8,8 +8,7 @@ and StatusCallback; it answers 201 with the message resource as JSON (sid
 400. ``signed_callback`` builds a status or reply callback as Twilio signs it
 (``X-Twilio-Signature``: base64 HMAC-SHA1 of the URL and the sorted parameters).
 
-``smtp_server`` is a real SMTP server (aiosmtpd) that keeps what it receives and
-can refuse chosen recipients with a 550.
+The SMTP server is tests/mail_server.py.
 """
 
 from __future__ import annotations
@@ -18,10 +17,8 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import urllib.parse
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ACCOUNT = "AC" + "0" * 32
@@ -101,32 +98,3 @@ def signed_callback(
     params = {"AccountSid": ACCOUNT, **params}
     signature = twilio_signature(base_url.rstrip("/") + path, params, token)
     return client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
-
-
-@contextmanager
-def smtp_server(refuse: set[str] = frozenset()):
-    """A real SMTP server on 127.0.0.1; yields (port, received envelopes)."""
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Keep:
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-            if address in refuse:
-                return "550 5.1.1 No such user here"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 Message accepted for delivery"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()

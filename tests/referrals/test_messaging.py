@@ -7,8 +7,6 @@ messaging_servers.py); e-mail goes to a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email import message_from_bytes
-from email.policy import default as default_policy
 from io import StringIO
 
 import pytest
@@ -27,6 +25,7 @@ from referrals.outreach import what_works
 from referrals.outreach.models import ContactAttempt
 from referrals.referrals import services as referral_services
 from referrals.referrals.models import Client
+from tests.mail_server import SmtpServer
 from tests.referrals.conftest import client_data
 from tests.referrals.messaging_servers import (
     ACCOUNT,
@@ -34,7 +33,6 @@ from tests.referrals.messaging_servers import (
     TOKEN,
     FakeTwilio,
     signed_callback,
-    smtp_server,
 )
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +94,8 @@ def send(case, actor, template, **kwargs):
 def test_a_worker_sends_an_sms_and_an_email_and_hears_back(
     cast, case, templates, twilio, daytime, settings, client, django_capture_on_commit_callbacks
 ):
-    with smtp_server() as (port, received):
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-            }
-        }
+    with SmtpServer() as smtp:
+        settings.MAILERS = smtp.mailers_setting()
         client.force_login(cast.social_worker)
         url = reverse("message_new", args=[case.pk])
         for template in (sms_template(templates), email_template(templates)):
@@ -111,7 +104,7 @@ def test_a_worker_sends_an_sms_and_an_email_and_hears_back(
             assert response.status_code == 302
         # Exactly one request each reached the providers.
         assert len(twilio.requests) == 1
-        assert len(received) == 1
+        assert len(smtp.received) == 1
 
     sms = ClientMessage.objects.get(channel="sms")
     fields = twilio.requests[0]["fields"]
@@ -123,11 +116,11 @@ def test_a_worker_sends_an_sms_and_an_email_and_hears_back(
     assert sms.status == S.SENT and sms.provider_ref.startswith("SM")
     assert sms.attempt.channel == "sms" and sms.attempt.outcome == ContactAttempt.Outcome.SENT
 
-    envelope = received[0]
+    envelope = smtp.received[0]
     email = ClientMessage.objects.get(channel="email")
     assert envelope.rcpt_tos == ["maria@example.org"]
     assert envelope.mail_from == providers.bounce_address(email.pk)
-    mail = message_from_bytes(envelope.original_content, policy=default_policy)
+    (mail,) = smtp.messages()
     assert mail["From"].addresses[0].display_name == "OCMW Aalst"
     assert mail["Message-ID"] == providers.email_message_id(email.pk)
     assert "Maria Janssens" in mail.get_body(("plain",)).get_content()
