@@ -93,6 +93,13 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    @property
+    def language_name(self) -> str:
+        """The language by its name in the reader's language ("Arabisch"), not its code."""
+        from partners.models import Language
+
+        return str(dict(Language.choices).get(self.language, self.language))
+
 
 class Referral(models.Model):
     class Reason(models.TextChoices):
@@ -243,6 +250,28 @@ class Referral(models.Model):
     @property
     def urgent(self) -> bool:
         return self.supply_limited or self.lac_letter_received
+
+
+# What the referrer reads when a referral is not taken on: why, in plain words, and
+# what they can do next. Their referral page and the notification both read it here.
+REFUSAL_EXPLAINED = {
+    Referral.RefusalReason.NOT_OUR_AREA: (
+        _("The client lives outside the area this OCMW works for."),
+        _("Send a new referral to the OCMW of the client's municipality."),
+    ),
+    Referral.RefusalReason.NOT_OUR_SERVICE: (
+        _("This OCMW does not offer the help that was asked for."),
+        _("Look in the directory for an organisation that offers this help."),
+    ),
+    Referral.RefusalReason.ALREADY_KNOWN: (
+        _("The OCMW already helps this client."),
+        _("You need not do anything."),
+    ),
+    Referral.RefusalReason.INCOMPLETE: (
+        _("The OCMW had too little information to act on it."),
+        _("Add what is missing and send it again as a new referral."),
+    ),
+}
 
 
 OPEN_STATUSES = {
