@@ -31,6 +31,7 @@ from portal.core.versions import save_new_version
 from referrals.cases.models import Case
 from referrals.cases.permissions import can_change_arrears
 from referrals.outreach.models import AttemptTally, ContactAttempt, HomeVisit, LetterTemplate
+from referrals.referrals import services as referral_services
 
 C = ContactAttempt.Channel
 NOTE_MAX = 300  # the length of ContactAttempt.note
@@ -138,7 +139,8 @@ def record_attempt(
 ) -> ContactAttempt:
     """Write an attempt whose permission and wishes were checked already: by
     :func:`log_attempt`, or when a message was queued (referrals.messaging), whose
-    job records the attempt once the provider took it."""
+    job records the attempt once the provider took it. Reaching the client moves the
+    case's waiting referrals to "contact made", so their referrers hear of it."""
     attempt = ContactAttempt.objects.create(
         case=case,
         ocmw_id=case.ocmw_id,
@@ -165,6 +167,12 @@ def record_attempt(
                 When(status=Case.Status.OPEN, then=Value(Case.Status.REACHED)), default=F("status")
             ),
             version=F("version") + 1,
+        )
+        referral_services.follow_client_reached(
+            case.referrals.values_list("pk", flat=True),
+            ocmw_id=case.ocmw_id,
+            actor=worker,
+            at=moment,
         )
     audit.record(
         "case.attempt",

@@ -4,6 +4,7 @@ transaction, appends to the timeline, writes the audit log and notifies."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,14 @@ from portal.core.notifications import notify
 from portal.core.versions import lock_version, save_new_version
 from referrals.cases.services import link_referral
 from referrals.referrals import routing, webhooks
-from referrals.referrals.models import OPEN_STATUSES, Client, Consent, Referral, TimelineEntry
+from referrals.referrals.models import (
+    OPEN_STATUSES,
+    REFUSAL_EXPLAINED,
+    Client,
+    Consent,
+    Referral,
+    TimelineEntry,
+)
 from referrals.referrals.permissions import (
     can_refer_to,
     coordinates_receiving_team,
@@ -308,23 +316,67 @@ def assign_referral(referral: Referral, *, actor: User, worker: User, version: i
     return referral
 
 
-@transaction.atomic
-def record_contact(
-    referral: Referral, *, actor: User, version: int, message: str = "", share: bool = False
+def _contact_made(
+    referral: Referral,
+    *,
+    actor: User,
+    message: str = "",
+    share: bool = False,
+    at: datetime | None = None,
 ) -> Referral:
-    _require_receiver(actor, referral)
-    referral = _lock(referral, version, "record_contact")
+    """Contact made, on a referral locked and checked already: the status, the
+    timeline, the audit log, the webhook and the referrer's news."""
     _move(
         referral,
         actor=actor,
         action="record_contact",
         message=message if share else "",
-        fields={"first_contact_at": referral.first_contact_at or timezone.now()},
+        fields={"first_contact_at": referral.first_contact_at or at or timezone.now()},
     )
     if message and not share:
         _note(referral, actor=actor, text=message, visible_to_referrer=False)
     _tell_referrer(referral, gettext_lazy("The OCMW has made contact for referral %(ref)s."))
     return referral
+
+
+@transaction.atomic
+def record_contact(
+    referral: Referral, *, actor: User, version: int, message: str = "", share: bool = False
+) -> Referral:
+    """A worker of the receiving team says the client was reached."""
+    _require_receiver(actor, referral)
+    referral = _lock(referral, version, "record_contact")
+    return _contact_made(referral, actor=actor, message=message, share=share)
+
+
+# Waiting referrals that reaching the client on their case moves to "contact made".
+FOLLOWS_CASE_CONTACT = frozenset({S.SUBMITTED, S.ACKNOWLEDGED})
+
+
+@transaction.atomic
+def follow_client_reached(
+    referral_ids: Iterable[int], *, ocmw_id: int, actor: User, at: datetime
+) -> list[Referral]:
+    """The OCMW reached the client on the case these referrals are linked to: those
+    still waiting at that OCMW show "contact made" to their referrer, as if the worker
+    had said so on each. Called by the writer of contact attempts, whose caller checked
+    that ``actor`` may work on the case; that, not a place in the receiving team, is
+    what allows it. The referrer hears only that contact was made, nothing of the case.
+
+    An attempt that ended in an appointment also counts as contact made only: it has no
+    moment or place for the appointment, which the referrer who comes along needs."""
+    waiting = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("receiving_team__organisation", "referring_team", "client", "consent")
+        .filter(pk__in=list(referral_ids), receiving_ocmw_id=ocmw_id)
+        .filter(status__in=FOLLOWS_CASE_CONTACT)
+        .order_by("pk")
+    )
+    # ``at`` may lie before the referral was sent (an attempt logged late).
+    return [
+        _contact_made(referral, actor=actor, at=max(at, referral.submitted_at or at))
+        for referral in waiting
+    ]
 
 
 @transaction.atomic
@@ -399,7 +451,13 @@ def refuse_referral(
         message=message,
         fields={"refusal_reason": reason, "closed_at": timezone.now()},
     )
-    _tell_referrer(referral, gettext_lazy("Referral %(ref)s was not taken on."))
+    why, next_step = REFUSAL_EXPLAINED[Referral.RefusalReason(reason)]
+    _tell_referrer(
+        referral,
+        gettext_lazy("Referral %(ref)s was not taken on. %(why)s %(next_step)s"),
+        why=why,
+        next_step=next_step,
+    )
     return referral
 
 

@@ -15,7 +15,7 @@ from referrals.referrals import forms, services
 from referrals.referrals.access import get_referral_for_user_or_404
 from referrals.referrals.figures import default_period, organisations_for_figures, referral_figures
 from referrals.referrals.filters import InboxFilter, SentFilter
-from referrals.referrals.models import Referral
+from referrals.referrals.models import REFUSAL_EXPLAINED, Referral
 from referrals.referrals.permissions import (
     coordinates_receiving_team,
     handles_arrears_of_receiver,
@@ -116,6 +116,10 @@ def _referrer_detail(request, referral):
         "version_form": forms.VersionForm(initial={"version": referral.version}),
         "can_withdraw": services.allowed(referral, "withdraw"),
         "can_submit": services.allowed(referral, "submit"),
+        # (why, what the referrer can do next), for a referral not taken on.
+        "refusal": REFUSAL_EXPLAINED.get(referral.refusal_reason)
+        if referral.status == Referral.Status.REFUSED
+        else None,
     }
     return render(request, "referrals/detail_referrer.html", context)
 

@@ -64,9 +64,12 @@ EXPECTED = {
         "nl": "Doorverwijzing %(ref)s is afgerond.",
         "fr": "L'orientation %(ref)s est clôturée.",
     },
-    "Referral %(ref)s was not taken on.": {
-        "nl": "Doorverwijzing %(ref)s is niet aanvaard.",
-        "fr": "L'orientation %(ref)s n'a pas été acceptée.",
+    # With the reason and the next step (here: not_our_service), in the reader's words.
+    "Referral %(ref)s was not taken on. %(why)s %(next_step)s": {
+        "nl": "Doorverwijzing %(ref)s is niet aanvaard. Dit OCMW biedt de gevraagde hulp "
+        "niet aan. Zoek in de Wegwijzer een organisatie die deze hulp biedt.",
+        "fr": "L'orientation %(ref)s n'a pas été acceptée. Ce CPAS n'offre pas l'aide "
+        "demandée. Cherchez dans le Répertoire une organisation qui offre cette aide.",
     },
     "Referral %(ref)s was transferred to your team.": {
         "nl": "Doorverwijzing %(ref)s is doorgestuurd naar uw team.",
@@ -304,7 +307,8 @@ def test_refusal_and_transfer_in_each_readers_language(
             moved, actor=cast.social_worker, version=moved.version, to_team=cast.teams.onthaal
         )
     told(mailoutbox, cast.partner_worker, "referral.status",
-         "Referral %(ref)s was not taken on.", ref=refused.reference)  # fmt: skip
+         "Referral %(ref)s was not taken on. %(why)s %(next_step)s",
+         ref=refused.reference)  # fmt: skip
     told(mailoutbox, cast.partner_worker, "referral.status",
          "Referral %(ref)s was passed on to %(ocmw)s.", ref=moved.reference,
          ocmw=cast.ocmw.name)  # fmt: skip

@@ -340,7 +340,9 @@ def _build() -> SimpleNamespace:
         w.case,
         actor=sw,
         channel=ContactAttempt.Channel.VIA_PARTNER,
-        outcome=ContactAttempt.Outcome.APPOINTMENT,
+        # Not a reaching outcome: one would move the referral to "contact made" on its
+        # own (tests/referrals/test_partner_loop.py), and the matrix needs it acknowledged.
+        outcome=ContactAttempt.Outcome.NO_ANSWER,
         partner=cast.partner,
         note=AALST.text("partner_attempt_note"),
     )
