@@ -33,7 +33,6 @@ from portal.core.exceptions import ActionRefused
 from portal.core.models import User
 from portal.core.notifications import notify
 from portal.core.tasks import enqueue
-from portal.core.versions import save_new_version
 from referrals.cases.models import AgendaItem, ArrearsRecord, Case, LacSession
 from referrals.cases.permissions import can_change_arrears, can_manage_lac
 from referrals.messaging import providers, texts
@@ -627,24 +626,16 @@ def template_problems(fields: dict) -> list[str]:
 def save_message_template(
     ocmw: Organisation, *, actor: User, template: MessageTemplate | None, fields: dict
 ) -> MessageTemplate:
-    """Coordinators of the OCMW's arrears team keep its templates."""
-    from partners.permissions import can_manage_agreements
-
-    if not (can_change_arrears(actor, ocmw) and can_manage_agreements(actor, ocmw)):
+    """Coordinators of the OCMW's arrears team keep its templates; the words are
+    checked first (placeholders, amounts, length)."""
+    if not outreach.may_keep_templates(actor, ocmw):
         raise PermissionDenied
     problems = template_problems(fields)
     if problems:
         raise ActionRefused(" ".join(problems))
-    if template is None:
-        template = MessageTemplate.objects.create(ocmw=ocmw, **fields)
-    else:
-        if template.ocmw_id != ocmw.pk:
-            raise PermissionDenied
-        for name, value in fields.items():
-            setattr(template, name, value)
-        save_new_version(template, None)
-    audit.record("message_template.saved", template, actor=actor, organisation=ocmw)
-    return template
+    return outreach.save_ocmw_template(
+        MessageTemplate, ocmw, actor=actor, template=template, fields=fields
+    )
 
 
 # Reminders of a LAC session -------------------------------------------------------------

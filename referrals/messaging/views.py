@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from partners.models import Organisation
-from partners.permissions import can_manage_agreements
 from portal.core.views import done, form_refusal, message_refusal
-from referrals.cases.access import get_arrears_ocmws_or_404, get_case_for_user_or_404
+from referrals.cases.access import get_case_for_user_or_404
 from referrals.cases.models import LacSession
 from referrals.cases.permissions import can_change_arrears, can_manage_lac
 from referrals.messaging import forms as message_forms
 from referrals.messaging import providers, services, texts
 from referrals.messaging.models import ClientMessage, MessageTemplate, SessionReminder
+from referrals.outreach.views import template_ocmw
 
 
 def _preview(template: MessageTemplate, case, user, appointment=None) -> dict:
@@ -106,16 +105,9 @@ def message_wishes(request, pk: int):
 # Templates -------------------------------------------------------------------------
 
 
-def _template_ocmw(user) -> Organisation:
-    ocmws = [o for o in get_arrears_ocmws_or_404(user) if can_manage_agreements(user, o)]
-    if not ocmws:
-        raise PermissionDenied
-    return ocmws[0]
-
-
 @login_required
 def message_templates(request):
-    ocmw = _template_ocmw(request.user)
+    ocmw = template_ocmw(request.user)
     templates = list(MessageTemplate.objects.filter(ocmw=ocmw))
     for template in templates:
         template.score = texts.flesch_douma(template.body) if template.language == "nl" else None
@@ -127,7 +119,7 @@ def message_templates(request):
 
 @login_required
 def message_template_edit(request, template_pk: int | None = None):
-    ocmw = _template_ocmw(request.user)
+    ocmw = template_ocmw(request.user)
     template = None
     if template_pk is not None:
         template = get_object_or_404(MessageTemplate, pk=template_pk, ocmw=ocmw)

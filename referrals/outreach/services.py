@@ -312,19 +312,31 @@ def save_letter_template(
     ocmw: Organisation, *, actor: User, template: LetterTemplate | None, fields: dict
 ) -> LetterTemplate:
     """Coordinators of the OCMW's arrears team edit its templates."""
+    return save_ocmw_template(LetterTemplate, ocmw, actor=actor, template=template, fields=fields)
+
+
+def may_keep_templates(actor: User, ocmw: Organisation) -> bool:
+    """The OCMW's letter and message templates: its arrears team's coordinators."""
     from partners.permissions import can_manage_agreements
 
-    if not (can_change_arrears(actor, ocmw) and can_manage_agreements(actor, ocmw)):
+    return can_change_arrears(actor, ocmw) and can_manage_agreements(actor, ocmw)
+
+
+def save_ocmw_template(model, ocmw: Organisation, *, actor: User, template, fields: dict):
+    """Create or change one of the OCMW's templates (letters, messages), audited as
+    ``<kind>.saved``."""
+    if not may_keep_templates(actor, ocmw):
         raise PermissionDenied
     if template is None:
-        template = LetterTemplate.objects.create(ocmw=ocmw, **fields)
+        template = model.objects.create(ocmw=ocmw, **fields)
     else:
         if template.ocmw_id != ocmw.pk:
             raise PermissionDenied
         for name, value in fields.items():
             setattr(template, name, value)
         save_new_version(template, None)
-    audit.record("letter_template.saved", template, actor=actor, organisation=ocmw)
+    kind = "letter_template" if model is LetterTemplate else "message_template"
+    audit.record(f"{kind}.saved", template, actor=actor, organisation=ocmw)
     return template
 
 

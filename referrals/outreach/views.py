@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.models import Organisation
-from partners.permissions import can_manage_agreements
 from portal.core.access_log import log_access
 from portal.core.views import done, form_refusal, message_refusal
 from referrals.cases.access import get_arrears_ocmws_or_404, get_case_for_user_or_404
@@ -128,10 +127,10 @@ def letter_sent(request, pk: int, template_pk: int):
     return redirect("case_detail", pk=case.pk)
 
 
-def _template_ocmw(user) -> Organisation:
-    """The OCMW whose letter templates the person keeps: 404 outside arrears teams,
-    403 for an arrears worker who does not coordinate."""
-    ocmws = [o for o in get_arrears_ocmws_or_404(user) if can_manage_agreements(user, o)]
+def template_ocmw(user) -> Organisation:
+    """The OCMW whose letter and message templates the person keeps: 404 outside
+    arrears teams, 403 for an arrears worker who does not coordinate."""
+    ocmws = [o for o in get_arrears_ocmws_or_404(user) if outreach.may_keep_templates(user, o)]
     if not ocmws:
         raise PermissionDenied
     return ocmws[0]
@@ -139,14 +138,14 @@ def _template_ocmw(user) -> Organisation:
 
 @login_required
 def letter_templates(request):
-    ocmw = _template_ocmw(request.user)
+    ocmw = template_ocmw(request.user)
     context = {"ocmw": ocmw, "templates": LetterTemplate.objects.filter(ocmw=ocmw)}
     return render(request, "referrals/outreach/templates.html", context)
 
 
 @login_required
 def letter_template_edit(request, template_pk: int | None = None):
-    ocmw = _template_ocmw(request.user)
+    ocmw = template_ocmw(request.user)
     template = None
     if template_pk is not None:
         template = get_object_or_404(LetterTemplate, pk=template_pk, ocmw=ocmw)
