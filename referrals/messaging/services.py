@@ -141,14 +141,22 @@ def quiet_until(moment: datetime) -> datetime | None:
 # Words ----------------------------------------------------------------------------
 
 
-def variant_for(template: MessageTemplate, language: str) -> MessageTemplate:
-    """The same template in the client's language, or the one chosen."""
-    if template.language == language:
-        return template
+def variants_of(template: MessageTemplate) -> dict[str, MessageTemplate]:
+    """The same message in each language the OCMW wrote it in."""
     found = MessageTemplate.objects.filter(
         ocmw_id=template.ocmw_id, channel=template.channel, name=template.name
     )
-    by_language = {t.language: t for t in found}
+    return {t.language: t for t in found}
+
+
+def variant_for(
+    template: MessageTemplate, language: str, variants: dict[str, MessageTemplate] | None = None
+) -> MessageTemplate:
+    """The same template in the client's language, else Dutch, else the one chosen.
+    ``variants`` (from :func:`variants_of`) spares a round a query per client."""
+    if template.language == language:
+        return template
+    by_language = variants if variants is not None else variants_of(template)
     return by_language.get(language) or by_language.get("nl") or template
 
 
@@ -709,12 +717,13 @@ def run_session_reminders(session: LacSession, *, actor: User | None = None) -> 
             "case_id", flat=True
         )
     )
+    variants = variants_of(reminder.template)
     for item in items.iterator(chunk_size=500):
         case = item.case
         if case.pk in done:
             counts["already"] += 1
             continue
-        template = variant_for(reminder.template, case.client.language)
+        template = variant_for(reminder.template, case.client.language, variants)
         reason = _reason_skipped(case, template)
         if reason:
             counts[reason] += 1

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -65,7 +66,7 @@ def _sent_text(message: ClientMessage) -> str:
     if message.status == ClientMessage.Status.QUEUED and message.enqueued_at is None:
         return _("The message to %(to)s for %(reference)s waits until %(when)s.") % {
             **values,
-            "when": message.send_after.astimezone().strftime("%d/%m %H:%M"),
+            "when": timezone.localtime(message.send_after).strftime("%d/%m %H:%M"),
         }
     if message.channel == "sms":
         return _("The text message to %(to)s for %(reference)s is on its way.") % values

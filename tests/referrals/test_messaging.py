@@ -330,10 +330,18 @@ def test_a_text_message_written_at_night_waits_for_the_morning(
     early = at(2026, 12, 4, 6, 0)
     assert services.quiet_until(early) == at(2026, 12, 4, 8, 0)
     assert services.quiet_until(at(2026, 12, 4, 14, 0)) is None
-    message = send(case, cast.social_worker, sms_template(templates), send_at=None)
-    expected = services.quiet_until(timezone.now())
-    if expected is not None:  # the suite happens to run at night
-        assert message.send_after == expected and message.enqueued_at is None
+    # A text message set for tomorrow 23:30 leaves the morning after, handed over then.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    late = at(tomorrow.year, tomorrow.month, tomorrow.day, 23, 30)
+    message = send(case, cast.social_worker, sms_template(templates), send_at=late)
+    after = tomorrow + timedelta(days=1)
+    assert message.send_after == at(after.year, after.month, after.day, 8, 0)
+    assert message.enqueued_at is None
+    assert services.queue_due_messages(now=late) == 0
+    assert services.queue_due_messages(now=message.send_after) == 1
+    # An e-mail is not held by the night.
+    email = send(case, cast.social_worker, email_template(templates), send_at=late)
+    assert email.send_after == late
 
 
 # The client's wishes ---------------------------------------------------------------------
